@@ -1,1 +1,27 @@
-//! SeaORM entities.
+//! Flywheel's SeaORM entities: one module per table, no logic.
+//!
+//! Ids are 64-bit surrogate keys; every ingestable row also has the client's `external_id`
+//! (unique) so ingest is idempotent. Timestamps are UTC, set in Rust, stored as
+//! `timestamp with time zone`. Money is an integer of minor units plus a currency code.
+
+pub mod enums;
+
+pub mod applied_event;
+pub mod brand;
+pub mod brand_market;
+pub mod brand_niche;
+pub mod collaboration;
+pub mod content;
+pub mod content_product;
+pub mod creator;
+pub mod creator_niche;
+pub mod market;
+pub mod niche;
+pub mod order;
+pub mod pipeline_entry;
+pub mod pipeline_event;
+pub mod product;
+pub mod scout;
+pub mod scout_market;
+pub mod shop;
+pub mod violation;

@@ -1,10 +1,18 @@
+//! Flywheel's schema migrations. Each migration is one file and runs unchanged on SQLite and
+//! PostgreSQL: only portable column types, no partial indexes, timestamps as
+//! `timestamp with time zone` (text on SQLite).
+
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+mod m20261125_000001_marketplace;
+
+/// Applies Flywheel's migrations in order.
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![]
+        vec![Box::new(m20261125_000001_marketplace::Migration)]
     }
 }

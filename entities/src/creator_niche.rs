@@ -1,0 +1,18 @@
+//! A creator's weighted niches: `share` is the part of its content in that niche.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "creator_niche")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub creator_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub niche_id: i64,
+    pub share: f64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

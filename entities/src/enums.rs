@@ -1,0 +1,86 @@
+//! The closed vocabularies of the model, stored as short strings so both SQLite and PostgreSQL
+//! read them without native enum types.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Declares a string-backed enum shared by the database, the API and ingest.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant),+
+        }
+
+        impl $name {
+            /// The stored (and ingest) spelling of the value.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $value),+ }
+            }
+
+            /// Parses the stored spelling; `None` for anything else.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($value => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// Every stored spelling, for error messages that say what is allowed.
+            pub const ALL: &'static [&'static str] = &[$($value),+];
+        }
+    };
+}
+
+string_enum!(
+    /// A short video or a live stream.
+    ContentKind { Video = "video", Live = "live" }
+);
+
+string_enum!(
+    /// How useful a piece is to a buyer; strongly useful content converts 3.2x the average.
+    ValueGrade {
+        StronglyUseful = "strongly_useful",
+        WeaklyUseful = "weakly_useful",
+        NotUseful = "not_useful",
+    }
+);
+
+string_enum!(
+    /// Who caused a cancellation, a return or a late delivery: only seller faults count
+    /// against a shop's rating.
+    Fault { Seller = "seller", Buyer = "buyer", Carrier = "carrier", Platform = "platform" }
+);
+
+string_enum!(
+    /// Where a brand-creator collaboration stands.
+    CollaborationStatus {
+        Proposed = "proposed",
+        Active = "active",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+);
+
+string_enum!(
+    /// What a moderation violation was raised against.
+    SubjectKind { Content = "content", Creator = "creator", Shop = "shop" }
+);
+
+string_enum!(
+    /// How serious a violation is; a severe upheld one zeroes a content score.
+    Severity { Minor = "minor", Major = "major", Severe = "severe" }
+);
+
+string_enum!(
+    /// A creator's place in the scout programme's onboarding pipeline.
+    PipelineState {
+        Prospect = "prospect",
+        Contacted = "contacted",
+        Onboarding = "onboarding",
+        Certified = "certified",
+        Rejected = "rejected",
+        Churned = "churned",
+    }
+);
