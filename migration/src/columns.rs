@@ -6,7 +6,12 @@ use sea_orm_migration::prelude::*;
 /// A 64-bit auto-increment surrogate key (`INTEGER PRIMARY KEY` on SQLite, `bigserial`-like on
 /// PostgreSQL).
 pub fn id() -> ColumnDef {
-    ColumnDef::new("id").big_integer().not_null().auto_increment().primary_key().take()
+    ColumnDef::new("id")
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .take()
 }
 
 /// A non-null reference to another table's id.
@@ -41,7 +46,11 @@ pub fn optional_code(name: &'static str) -> ColumnDef {
 
 /// A non-null 64-bit count or amount.
 pub fn count(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).big_integer().not_null().default(0).take()
+    ColumnDef::new(name)
+        .big_integer()
+        .not_null()
+        .default(0)
+        .take()
 }
 
 /// A nullable 64-bit count or amount.
@@ -71,12 +80,18 @@ pub fn optional_flag(name: &'static str) -> ColumnDef {
 
 /// A non-null UTC instant.
 pub fn at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 
 /// A nullable UTC instant.
 pub fn optional_at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().null().take()
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .null()
+        .take()
 }
 
 /// A foreign key from `table.column` to `target.target_column`.
@@ -96,7 +111,9 @@ pub fn foreign_key(
 /// An index named after its table and columns.
 pub fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut index = Index::create();
-    index.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    index
+        .name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
     for column in columns {
         index.col(*column);
     }

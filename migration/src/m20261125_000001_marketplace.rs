@@ -22,7 +22,12 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
     add(
         Table::create()
             .table("market")
-            .col(ColumnDef::new("code").string_len(16).not_null().primary_key())
+            .col(
+                ColumnDef::new("code")
+                    .string_len(16)
+                    .not_null()
+                    .primary_key(),
+            )
             .col(text("name"))
             .col(code("currency"))
             .col(text("time_zone")),
@@ -49,7 +54,8 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(count("followers"))
             .col(real("account_weight"))
             .col(flag("ecommerce_capable"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("creator", "market_code", "market", "code")),
         vec![
             index("creator", &["market_code", "id"]),
@@ -64,12 +70,23 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(reference("niche_id"))
             .col(real("share"))
             .primary_key(&mut primary_key(&["creator_id", "niche_id"]))
-            .foreign_key(&mut foreign_key("creator_niche", "creator_id", "creator", "id"))
+            .foreign_key(&mut foreign_key(
+                "creator_niche",
+                "creator_id",
+                "creator",
+                "id",
+            ))
             .foreign_key(&mut foreign_key("creator_niche", "niche_id", "niche", "id")),
         vec![index("creator_niche", &["niche_id", "creator_id"])],
     );
     add(
-        Table::create().table("brand").col(id()).col(external_id()).col(text("name")).col(at("created_at")).col(at("updated_at")),
+        Table::create()
+            .table("brand")
+            .col(id())
+            .col(external_id())
+            .col(text("name"))
+            .col(at("created_at"))
+            .col(at("updated_at")),
         vec![],
     );
     add(
@@ -79,7 +96,12 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(code("market_code"))
             .primary_key(&mut primary_key(&["brand_id", "market_code"]))
             .foreign_key(&mut foreign_key("brand_market", "brand_id", "brand", "id"))
-            .foreign_key(&mut foreign_key("brand_market", "market_code", "market", "code")),
+            .foreign_key(&mut foreign_key(
+                "brand_market",
+                "market_code",
+                "market",
+                "code",
+            )),
         vec![index("brand_market", &["market_code", "brand_id"])],
     );
     add(
@@ -102,10 +124,14 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(optional_reference("brand_id"))
             .col(text("name"))
             .col(at("opened_at"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("shop", "market_code", "market", "code"))
             .foreign_key(&mut foreign_key("shop", "brand_id", "brand", "id")),
-        vec![index("shop", &["market_code", "id"]), index("shop", &["brand_id"])],
+        vec![
+            index("shop", &["market_code", "id"]),
+            index("shop", &["brand_id"]),
+        ],
     );
     add(
         Table::create()
@@ -116,10 +142,14 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(reference("niche_id"))
             .col(text("title"))
             .col(count("price_minor"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("product", "shop_id", "shop", "id"))
             .foreign_key(&mut foreign_key("product", "niche_id", "niche", "id")),
-        vec![index("product", &["shop_id"]), index("product", &["niche_id"])],
+        vec![
+            index("product", &["shop_id"]),
+            index("product", &["niche_id"]),
+        ],
     );
     add(
         Table::create()
@@ -135,7 +165,12 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(count("impressions"))
             .col(count("views"))
             .col(count("completions"))
-            .col(ColumnDef::new("avg_watch_seconds").double().not_null().default(0.0))
+            .col(
+                ColumnDef::new("avg_watch_seconds")
+                    .double()
+                    .not_null()
+                    .default(0.0),
+            )
             .col(count("likes"))
             .col(count("comments"))
             .col(count("shares"))
@@ -144,7 +179,8 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(optional_count("live_peak_viewers"))
             .col(optional_count("live_orders"))
             .col(optional_at("metrics_at"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("content", "creator_id", "creator", "id"))
             .foreign_key(&mut foreign_key("content", "niche_id", "niche", "id")),
         vec![
@@ -158,8 +194,18 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(reference("content_id"))
             .col(reference("product_id"))
             .primary_key(&mut primary_key(&["content_id", "product_id"]))
-            .foreign_key(&mut foreign_key("content_product", "content_id", "content", "id"))
-            .foreign_key(&mut foreign_key("content_product", "product_id", "product", "id")),
+            .foreign_key(&mut foreign_key(
+                "content_product",
+                "content_id",
+                "content",
+                "id",
+            ))
+            .foreign_key(&mut foreign_key(
+                "content_product",
+                "product_id",
+                "product",
+                "id",
+            )),
         vec![index("content_product", &["product_id", "content_id"])],
     );
     add(
@@ -189,8 +235,14 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(optional_code("return_fault"))
             .col(ColumnDef::new("review_stars").small_integer().null())
             .col(optional_at("reviewed_at"))
-            .col(ColumnDef::new("review_logistics_only").boolean().not_null().default(false))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(
+                ColumnDef::new("review_logistics_only")
+                    .boolean()
+                    .not_null()
+                    .default(false),
+            )
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("orders", "shop_id", "shop", "id"))
             .foreign_key(&mut foreign_key("orders", "product_id", "product", "id"))
             .foreign_key(&mut foreign_key("orders", "creator_id", "creator", "id"))
@@ -214,9 +266,15 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(optional_at("ended_at"))
             .col(count("gmv_minor"))
             .col(code("currency"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("collaboration", "brand_id", "brand", "id"))
-            .foreign_key(&mut foreign_key("collaboration", "creator_id", "creator", "id")),
+            .foreign_key(&mut foreign_key(
+                "collaboration",
+                "creator_id",
+                "creator",
+                "id",
+            )),
         vec![
             index("collaboration", &["brand_id", "id"]),
             index("collaboration", &["creator_id", "brand_id"]),
@@ -235,7 +293,8 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(flag("upheld"))
             .col(text("reason"))
             .col(at("occurred_at"))
-            .col(at("created_at")).col(at("updated_at"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
             .foreign_key(&mut foreign_key("violation", "content_id", "content", "id"))
             .foreign_key(&mut foreign_key("violation", "creator_id", "creator", "id"))
             .foreign_key(&mut foreign_key("violation", "shop_id", "shop", "id")),
@@ -261,7 +320,12 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(code("market_code"))
             .primary_key(&mut primary_key(&["scout_id", "market_code"]))
             .foreign_key(&mut foreign_key("scout_market", "scout_id", "scout", "id"))
-            .foreign_key(&mut foreign_key("scout_market", "market_code", "market", "code")),
+            .foreign_key(&mut foreign_key(
+                "scout_market",
+                "market_code",
+                "market",
+                "code",
+            )),
         vec![index("scout_market", &["market_code", "scout_id"])],
     );
     add(
@@ -274,12 +338,30 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(code("state"))
             .col(optional_code("active_market"))
             .col(optional_flag("ecommerce_capable"))
-            .col(at("created_at")).col(at("updated_at"))
-            .foreign_key(&mut foreign_key("pipeline_entry", "creator_id", "creator", "id"))
-            .foreign_key(&mut foreign_key("pipeline_entry", "market_code", "market", "code"))
-            .foreign_key(&mut foreign_key("pipeline_entry", "scout_id", "scout", "id")),
+            .col(at("created_at"))
+            .col(at("updated_at"))
+            .foreign_key(&mut foreign_key(
+                "pipeline_entry",
+                "creator_id",
+                "creator",
+                "id",
+            ))
+            .foreign_key(&mut foreign_key(
+                "pipeline_entry",
+                "market_code",
+                "market",
+                "code",
+            ))
+            .foreign_key(&mut foreign_key(
+                "pipeline_entry",
+                "scout_id",
+                "scout",
+                "id",
+            )),
         vec![
-            index("pipeline_entry", &["creator_id", "active_market"]).unique().take(),
+            index("pipeline_entry", &["creator_id", "active_market"])
+                .unique()
+                .take(),
             index("pipeline_entry", &["market_code", "state"]),
             index("pipeline_entry", &["scout_id", "state"]),
         ],
@@ -295,7 +377,12 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             .col(text("reason"))
             .col(optional_text("note"))
             .col(at("at"))
-            .foreign_key(&mut foreign_key("pipeline_event", "entry_id", "pipeline_entry", "id")),
+            .foreign_key(&mut foreign_key(
+                "pipeline_event",
+                "entry_id",
+                "pipeline_entry",
+                "id",
+            )),
         vec![index("pipeline_event", &["entry_id", "at"])],
     );
     add(
@@ -324,7 +411,10 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, _) in tables().into_iter().rev() {
-            let name = table.get_table_name().cloned().expect("every table is named");
+            let name = table
+                .get_table_name()
+                .cloned()
+                .expect("every table is named");
             manager.drop_table(Table::drop().table(name).take()).await?;
         }
         Ok(())

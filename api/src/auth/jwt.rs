@@ -1,0 +1,165 @@
+//! Bearer JWTs: HS256 with a shared secret (and minting), or RS256/ES256 verified with a public
+//! key file for deployments where another service issues tokens. `exp` is always required.
+
+use super::{Caller, Role};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// The claims Flywheel reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markets: Option<Vec<String>>,
+    pub exp: i64,
+    #[serde(default)]
+    pub iat: i64,
+}
+
+/// Where verification keys come from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// HS256 with this secret; also lets `flywheel token` mint.
+    Secret(String),
+    /// RS256 or ES256 with a PEM public key (verification only).
+    PublicKey { algorithm: Algorithm, pem: Vec<u8> },
+}
+
+/// Ready-made keys for verifying (and, with a secret, minting) tokens.
+#[derive(Clone)]
+pub struct JwtKeys {
+    decoding: DecodingKey,
+    encoding: Option<EncodingKey>,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    /// Builds keys from their source; a bad PEM is a configuration error.
+    pub fn new(source: &KeySource) -> anyhow::Result<Self> {
+        let (decoding, encoding, algorithm) = match source {
+            KeySource::Secret(secret) => (
+                DecodingKey::from_secret(secret.as_bytes()),
+                Some(EncodingKey::from_secret(secret.as_bytes())),
+                Algorithm::HS256,
+            ),
+            KeySource::PublicKey { algorithm, pem } => {
+                let key = match algorithm {
+                    Algorithm::RS256 => DecodingKey::from_rsa_pem(pem)?,
+                    Algorithm::ES256 => DecodingKey::from_ec_pem(pem)?,
+                    other => {
+                        anyhow::bail!("unsupported JWT algorithm {other:?}; use RS256 or ES256")
+                    }
+                };
+                (key, None, *algorithm)
+            }
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.leeway = 30;
+        Ok(Self {
+            decoding,
+            encoding,
+            validation,
+        })
+    }
+
+    /// Signs claims (HS256 only).
+    pub fn mint(&self, claims: &Claims) -> anyhow::Result<String> {
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("minting needs the HS256 secret (--jwt-secret)"))?;
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            key,
+        )?)
+    }
+
+    /// Verifies a token and turns its claims into a caller, checking that the role's scope
+    /// claim is present and well-formed.
+    pub fn verify(&self, token: &str) -> Result<Caller, String> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| format!("invalid bearer token: {e}"))?;
+        caller_from(data.claims)
+    }
+}
+
+fn parse_id(claim: &str, value: Option<String>) -> Result<Option<i64>, String> {
+    value
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| format!("claim {claim} must be an id, got {v:?}"))
+        })
+        .transpose()
+}
+
+fn caller_from(claims: Claims) -> Result<Caller, String> {
+    let brand_id = parse_id("brand_id", claims.brand_id)?;
+    let shop_id = parse_id("shop_id", claims.shop_id)?;
+    let markets = claims.markets.unwrap_or_default();
+    let missing = match claims.role {
+        Role::Brand if brand_id.is_none() => Some("brand_id"),
+        Role::Shop if shop_id.is_none() => Some("shop_id"),
+        Role::Scout if markets.is_empty() => Some("markets"),
+        _ => None,
+    };
+    if let Some(claim) = missing {
+        return Err(format!("a {:?} token needs the {claim} claim", claims.role).to_lowercase());
+    }
+    Ok(Caller {
+        subject: claims.sub,
+        role: claims.role,
+        brand_id,
+        shop_id,
+        markets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(role: Role, exp: i64) -> Claims {
+        Claims {
+            sub: "t".into(),
+            role,
+            brand_id: Some("7".into()),
+            shop_id: None,
+            markets: None,
+            exp,
+            iat: 0,
+        }
+    }
+
+    #[test]
+    fn round_trip_and_expiry() {
+        let keys = JwtKeys::new(&KeySource::Secret("s3cret".into())).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let token = keys.mint(&claims(Role::Brand, now + 60)).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().brand_id, Some(7));
+        let expired = keys.mint(&claims(Role::Brand, now - 3600)).unwrap();
+        assert!(keys.verify(&expired).unwrap_err().contains("Expired"));
+        let other = JwtKeys::new(&KeySource::Secret("other".into())).unwrap();
+        assert!(other.verify(&token).is_err());
+    }
+
+    #[test]
+    fn scope_claims_are_required() {
+        let keys = JwtKeys::new(&KeySource::Secret("s".into())).unwrap();
+        let mut c = claims(Role::Shop, chrono::Utc::now().timestamp() + 60);
+        let err = keys.verify(&keys.mint(&c).unwrap()).unwrap_err();
+        assert!(err.contains("shop_id"), "{err}");
+        c.shop_id = Some("x".into());
+        assert!(
+            keys.verify(&keys.mint(&c).unwrap())
+                .unwrap_err()
+                .contains("must be an id")
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! Brands: each brand sees its own; admins see all.
+
+use super::collaborations::Collaboration;
+use super::context::{db, load, load_all, load_required};
+use super::markets::{Market, Niche};
+use super::pagination::{Page, keyset};
+use super::scalars::{id, parse_id};
+use crate::auth::Role::{Admin, Brand as BrandRole};
+use crate::auth::{RoleGuard, caller};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{brand, brand_market, brand_niche, collaboration, market, niche};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+
+/// A brand.
+pub struct Brand(pub brand::Model);
+
+/// One of a brand's niches and its weight in the brand's catalogue.
+#[derive(SimpleObject)]
+pub struct BrandNiche {
+    pub niche: Niche,
+    pub weight: f64,
+}
+
+#[Object]
+impl Brand {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The markets the brand sells in.
+    async fn markets(&self, ctx: &Context<'_>) -> Result<Vec<Market>> {
+        let mut out = Vec::new();
+        for link in load_all::<brand_market::Entity>(ctx, self.0.id).await? {
+            out.push(
+                load_required::<market::Entity, String>(ctx, link.market_code)
+                    .await?
+                    .into(),
+            );
+        }
+        Ok(out)
+    }
+    /// The brand's niches, heaviest first.
+    async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<BrandNiche>> {
+        let mut links = load_all::<brand_niche::Entity>(ctx, self.0.id).await?;
+        links.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then(a.niche_id.cmp(&b.niche_id))
+        });
+        let mut out = Vec::with_capacity(links.len());
+        for link in links {
+            let niche = load_required::<niche::Entity, i64>(ctx, link.niche_id).await?;
+            out.push(BrandNiche {
+                niche: niche.into(),
+                weight: link.weight,
+            });
+        }
+        Ok(out)
+    }
+    /// The brand's collaborations, oldest first: the brand itself and admins only.
+    async fn collaborations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Collaboration>> {
+        caller(ctx)?.require_brand(self.0.id)?;
+        let select =
+            collaboration::Entity::find().filter(collaboration::Column::BrandId.eq(self.0.id));
+        Ok(keyset(
+            db(ctx),
+            select,
+            collaboration::Column::Id,
+            first,
+            after,
+            |c| c.id,
+            Collaboration,
+        )
+        .await?)
+    }
+}
+
+/// Which brands to list.
+#[derive(InputObject, Default)]
+pub struct BrandFilter {
+    /// Brands selling in this market.
+    pub market: Option<String>,
+}
+
+/// Brand queries.
+#[derive(Default)]
+pub struct BrandQuery;
+
+#[Object]
+impl BrandQuery {
+    /// One brand by id: a brand only itself.
+    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    async fn brand(&self, ctx: &Context<'_>, id: ID) -> Result<Brand> {
+        let key = parse_id("id", &id)?;
+        caller(ctx)?.require_brand(key)?;
+        let row = load::<brand::Entity, i64>(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("brand", key))?;
+        Ok(Brand(row))
+    }
+
+    /// Every brand, by id (admins).
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn brands(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<BrandFilter>,
+    ) -> Result<Page<Brand>> {
+        let mut select = brand::Entity::find();
+        if let Some(market) = filter.and_then(|f| f.market) {
+            let in_market = brand_market::Entity::find()
+                .select_only()
+                .column(brand_market::Column::BrandId)
+                .filter(brand_market::Column::MarketCode.eq(market));
+            select = select.filter(brand::Column::Id.in_subquery(in_market.into_query()));
+        }
+        Ok(keyset(
+            db(ctx),
+            select,
+            brand::Column::Id,
+            first,
+            after,
+            |b| b.id,
+            Brand,
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,49 @@
+//! Brand-creator collaborations.
+
+use super::brands::Brand;
+use super::context::load_required;
+use super::creators::Creator;
+use super::scalars::{Money, id};
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::enums::CollaborationStatus;
+use entities::{brand, collaboration, creator};
+
+/// A brand working with a creator.
+pub struct Collaboration(pub collaboration::Model);
+
+#[Object]
+impl Collaboration {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn status(&self) -> CollaborationStatus {
+        self.0.status
+    }
+    async fn started_at(&self) -> DateTime<Utc> {
+        self.0.started_at
+    }
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+    /// GMV the collaboration brought.
+    async fn gmv(&self) -> Money {
+        Money {
+            amount_minor: self.0.gmv_minor,
+            currency: self.0.currency.clone(),
+        }
+    }
+    async fn brand(&self, ctx: &Context<'_>) -> Result<Brand> {
+        Ok(Brand(
+            load_required::<brand::Entity, i64>(ctx, self.0.brand_id).await?,
+        ))
+    }
+    async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
+        Ok(Creator(
+            load_required::<creator::Entity, i64>(ctx, self.0.creator_id).await?,
+        ))
+    }
+}

@@ -1,0 +1,127 @@
+//! Videos and live streams with their metrics.
+
+use super::context::{load, load_all, load_required};
+use super::creators::Creator;
+use super::markets::Niche;
+use super::products::Product;
+use super::scalars::{id, parse_id};
+use crate::auth::Role::{Admin, Brand, Scout};
+use crate::auth::{RoleGuard, caller};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::enums::{ContentKind, ValueGrade};
+use entities::{content, content_product, creator, niche, product};
+
+/// A video or a live stream.
+pub struct Content(pub content::Model);
+
+/// The engagement of a video (for live streams, views are unique viewers).
+#[derive(SimpleObject)]
+pub struct VideoMetrics {
+    pub impressions: i64,
+    pub views: i64,
+    pub completions: i64,
+    pub avg_watch_seconds: f64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+}
+
+/// What only a live stream has.
+#[derive(SimpleObject)]
+pub struct LiveMetrics {
+    pub duration_seconds: i64,
+    pub avg_viewers: f64,
+    pub peak_viewers: i64,
+    pub orders: i64,
+}
+
+#[Object]
+impl Content {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn kind(&self) -> ContentKind {
+        self.0.kind
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// How useful the piece is to a buyer.
+    async fn value_grade(&self) -> ValueGrade {
+        self.0.value_grade
+    }
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.0.published_at
+    }
+    /// When the metrics were last reported; null before the first report.
+    async fn metrics_at(&self) -> Option<DateTime<Utc>> {
+        self.0.metrics_at
+    }
+    async fn metrics(&self) -> VideoMetrics {
+        let c = &self.0;
+        VideoMetrics {
+            impressions: c.impressions,
+            views: c.views,
+            completions: c.completions,
+            avg_watch_seconds: c.avg_watch_seconds,
+            likes: c.likes,
+            comments: c.comments,
+            shares: c.shares,
+        }
+    }
+    /// Live-stream metrics; null for videos.
+    async fn live(&self) -> Option<LiveMetrics> {
+        let c = &self.0;
+        Some(LiveMetrics {
+            duration_seconds: c.live_duration_seconds?,
+            avg_viewers: c.live_avg_viewers.unwrap_or_default(),
+            peak_viewers: c.live_peak_viewers.unwrap_or_default(),
+            orders: c.live_orders.unwrap_or_default(),
+        })
+    }
+    async fn niche(&self, ctx: &Context<'_>) -> Result<Niche> {
+        Ok(load_required::<niche::Entity, i64>(ctx, self.0.niche_id)
+            .await?
+            .into())
+    }
+    async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
+        Ok(Creator(
+            load_required::<creator::Entity, i64>(ctx, self.0.creator_id).await?,
+        ))
+    }
+    /// The products the piece sells.
+    async fn products(&self, ctx: &Context<'_>) -> Result<Vec<Product>> {
+        let links = load_all::<content_product::Entity>(ctx, self.0.id).await?;
+        let mut out = Vec::with_capacity(links.len());
+        for link in links {
+            out.push(Product(
+                load_required::<product::Entity, i64>(ctx, link.product_id).await?,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Content queries.
+#[derive(Default)]
+pub struct ContentQuery;
+
+#[Object]
+impl ContentQuery {
+    /// One piece of content by id; scouts only in their markets.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    async fn content(&self, ctx: &Context<'_>, id: ID) -> Result<Content> {
+        let key = parse_id("id", &id)?;
+        let row = load::<content::Entity, i64>(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("content", key))?;
+        let author = load_required::<creator::Entity, i64>(ctx, row.creator_id).await?;
+        caller(ctx)?.require_creator_market(&author.market_code)?;
+        Ok(Content(row))
+    }
+}

@@ -1,0 +1,190 @@
+//! Creators: public profiles for brands and admins, and for scouts in their markets.
+
+use super::content::Content;
+use super::context::{db, load, load_all, load_required};
+use super::markets::{Market, Niche};
+use super::pagination::{Page, keyset};
+use super::scalars::{id, parse_id};
+use crate::auth::Role::{Admin, Brand, Scout};
+use crate::auth::{RoleGuard, caller};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{content, creator, creator_niche, market, niche};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+
+/// A creator account in one market.
+pub struct Creator(pub creator::Model);
+
+/// One of a creator's niches and the share of its content there.
+#[derive(SimpleObject)]
+pub struct CreatorNiche {
+    pub niche: Niche,
+    /// Share of the creator's content in this niche, 0..1.
+    pub share: f64,
+}
+
+#[Object]
+impl Creator {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// The id the ingesting client gave.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn handle(&self) -> &str {
+        &self.0.handle
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn followers(&self) -> i64 {
+        self.0.followers
+    }
+    /// The recommender's trust in the account, 0..1; sets a new video's first traffic pool.
+    async fn account_weight(&self) -> f64 {
+        self.0.account_weight
+    }
+    /// Has sold through content at least once.
+    async fn ecommerce_capable(&self) -> bool {
+        self.0.ecommerce_capable
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn market(&self, ctx: &Context<'_>) -> Result<Market> {
+        Ok(
+            load_required::<market::Entity, String>(ctx, self.0.market_code.clone())
+                .await?
+                .into(),
+        )
+    }
+    /// The creator's niches, largest share first.
+    async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<CreatorNiche>> {
+        let mut links = load_all::<creator_niche::Entity>(ctx, self.0.id).await?;
+        links.sort_by(|a, b| {
+            b.share
+                .total_cmp(&a.share)
+                .then(a.niche_id.cmp(&b.niche_id))
+        });
+        let mut out = Vec::with_capacity(links.len());
+        for link in links {
+            let niche = load_required::<niche::Entity, i64>(ctx, link.niche_id).await?;
+            out.push(CreatorNiche {
+                niche: niche.into(),
+                share: link.share,
+            });
+        }
+        Ok(out)
+    }
+    /// The creator's videos and live streams, oldest first.
+    async fn content(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Content>> {
+        let select = content::Entity::find().filter(content::Column::CreatorId.eq(self.0.id));
+        Ok(keyset(
+            db(ctx),
+            select,
+            content::Column::Id,
+            first,
+            after,
+            |c| c.id,
+            Content,
+        )
+        .await?)
+    }
+}
+
+/// Which creators to list.
+#[derive(InputObject, Default)]
+pub struct CreatorFilter {
+    /// Market code, e.g. `US`. Scouts are limited to their markets.
+    pub market: Option<String>,
+    /// Creators with this niche (a leaf niche or a parent category).
+    pub niche_id: Option<ID>,
+    pub min_followers: Option<i64>,
+    pub max_followers: Option<i64>,
+    pub ecommerce_capable: Option<bool>,
+}
+
+/// Creator queries.
+#[derive(Default)]
+pub struct CreatorQuery;
+
+#[Object]
+impl CreatorQuery {
+    /// One creator by id.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    async fn creator(&self, ctx: &Context<'_>, id: ID) -> Result<Creator> {
+        let key = parse_id("id", &id)?;
+        let row = load::<creator::Entity, i64>(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("creator", key))?;
+        caller(ctx)?.require_creator_market(&row.market_code)?;
+        Ok(Creator(row))
+    }
+
+    /// Creators matching a filter, by id.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    async fn creators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<CreatorFilter>,
+    ) -> Result<Page<Creator>> {
+        let filter = filter.unwrap_or_default();
+        let mut cond = Condition::all();
+        if let Some(markets) = caller(ctx)?.market_scope(filter.market.as_deref())? {
+            cond = cond.add(creator::Column::MarketCode.is_in(markets));
+        }
+        if let (Some(lo), Some(hi)) = (filter.min_followers, filter.max_followers)
+            && lo > hi
+        {
+            return Err(ApiError::bad(format!(
+                "filter.minFollowers ({lo}) is above filter.maxFollowers ({hi})"
+            ))
+            .into());
+        }
+        if let Some(lo) = filter.min_followers {
+            cond = cond.add(creator::Column::Followers.gte(lo));
+        }
+        if let Some(hi) = filter.max_followers {
+            cond = cond.add(creator::Column::Followers.lte(hi));
+        }
+        if let Some(capable) = filter.ecommerce_capable {
+            cond = cond.add(creator::Column::EcommerceCapable.eq(capable));
+        }
+        if let Some(niche_id) = &filter.niche_id {
+            let niche_id = parse_id("filter.nicheId", niche_id)?;
+            let leaves = niche::Entity::find()
+                .select_only()
+                .column(niche::Column::Id)
+                .filter(niche::Column::ParentId.eq(niche_id));
+            let in_niche = creator_niche::Entity::find()
+                .select_only()
+                .column(creator_niche::Column::CreatorId)
+                .filter(
+                    Condition::any()
+                        .add(creator_niche::Column::NicheId.eq(niche_id))
+                        .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
+                );
+            cond = cond.add(creator::Column::Id.in_subquery(in_niche.into_query()));
+        }
+        let select = creator::Entity::find().filter(cond);
+        Ok(keyset(
+            db(ctx),
+            select,
+            creator::Column::Id,
+            first,
+            after,
+            |c| c.id,
+            Creator,
+        )
+        .await?)
+    }
+}

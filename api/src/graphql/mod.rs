@@ -1,0 +1,74 @@
+//! The GraphQL schema: one module per area, merged into one query and one mutation root.
+
+mod aliases;
+mod brands;
+mod collaborations;
+mod content;
+pub mod context;
+mod creators;
+mod loaders;
+mod markets;
+mod orders;
+mod pagination;
+mod products;
+mod scalars;
+mod shops;
+mod viewer;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+/// Every query field.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    viewer::ViewerQuery,
+    markets::MarketQuery,
+    creators::CreatorQuery,
+    content::ContentQuery,
+    brands::BrandQuery,
+    shops::ShopQuery,
+);
+
+/// Every mutation field.
+#[derive(MergedObject, Default)]
+pub struct Mutation(crate::ingest::graphql::IngestMutation);
+
+/// Flywheel's schema type.
+pub type FlywheelSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Limits that keep one request from monopolising the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub depth: usize,
+    pub complexity: usize,
+    pub aliases: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            depth: 12,
+            complexity: 5_000,
+            aliases: 30,
+        }
+    }
+}
+
+/// Builds the schema over a database.
+pub fn schema(db: Option<DatabaseConnection>, limits: Limits) -> FlywheelSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_directives(50)
+        .limit_recursive_depth(32)
+        .extension(aliases::AliasLimit(limits.aliases));
+    if let Some(db) = db {
+        builder = builder.data(db);
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as `flywheel schema` prints it and `schema.graphql` stores it.
+pub fn sdl() -> String {
+    schema(None, Limits::default()).sdl()
+}

@@ -1,0 +1,95 @@
+//! Orders: visible through their shop only.
+
+use super::context::load_required;
+use super::creators::Creator;
+use super::products::Product;
+use super::scalars::{Money, id};
+use crate::auth::caller;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::enums::Fault;
+use entities::{creator, order, product};
+
+/// An order of one product, with its fulfilment timeline and first review.
+pub struct Order(pub order::Model);
+
+#[Object]
+impl Order {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    async fn amount(&self) -> Money {
+        Money {
+            amount_minor: self.0.amount_minor,
+            currency: self.0.currency.clone(),
+        }
+    }
+    async fn placed_at(&self) -> DateTime<Utc> {
+        self.0.placed_at
+    }
+    /// The promised dispatch deadline.
+    async fn ship_by(&self) -> DateTime<Utc> {
+        self.0.ship_by
+    }
+    async fn shipped_at(&self) -> Option<DateTime<Utc>> {
+        self.0.shipped_at
+    }
+    async fn tracking_valid(&self) -> Option<bool> {
+        self.0.tracking_valid
+    }
+    async fn deliver_by(&self) -> Option<DateTime<Utc>> {
+        self.0.deliver_by
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    async fn late_fault(&self) -> Option<Fault> {
+        self.0.late_fault
+    }
+    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.cancelled_at
+    }
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+    async fn cancel_fault(&self) -> Option<Fault> {
+        self.0.cancel_fault
+    }
+    async fn returned_at(&self) -> Option<DateTime<Utc>> {
+        self.0.returned_at
+    }
+    async fn return_reason(&self) -> Option<&str> {
+        self.0.return_reason.as_deref()
+    }
+    async fn return_fault(&self) -> Option<Fault> {
+        self.0.return_fault
+    }
+    /// The buyer's first review, 1-5 stars.
+    async fn review_stars(&self) -> Option<i16> {
+        self.0.review_stars
+    }
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.reviewed_at
+    }
+    async fn product(&self, ctx: &Context<'_>) -> Result<Product> {
+        Ok(Product(
+            load_required::<product::Entity, i64>(ctx, self.0.product_id).await?,
+        ))
+    }
+    /// The creator the sale is attributed to (not shown to shop callers: creator profiles are
+    /// for brands, scouts and admins).
+    async fn creator(&self, ctx: &Context<'_>) -> Result<Option<Creator>> {
+        let Some(cid) = self.0.creator_id else {
+            return Ok(None);
+        };
+        let row = load_required::<creator::Entity, i64>(ctx, cid).await?;
+        caller(ctx)?.require_creator_market(&row.market_code)?;
+        Ok(Some(Creator(row)))
+    }
+}

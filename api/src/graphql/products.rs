@@ -1,0 +1,40 @@
+//! Products listed by shops.
+
+use super::context::load_required;
+use super::markets::Niche;
+use super::scalars::{Money, id};
+use async_graphql::{Context, ID, Object, Result};
+use entities::{market, niche, product, shop};
+
+/// A product of a shop, priced in its market's currency.
+pub struct Product(pub product::Model);
+
+#[Object]
+impl Product {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn niche(&self, ctx: &Context<'_>) -> Result<Niche> {
+        Ok(load_required::<niche::Entity, i64>(ctx, self.0.niche_id)
+            .await?
+            .into())
+    }
+    async fn price(&self, ctx: &Context<'_>) -> Result<Money> {
+        let shop = load_required::<shop::Entity, i64>(ctx, self.0.shop_id).await?;
+        let market = load_required::<market::Entity, String>(ctx, shop.market_code).await?;
+        Ok(Money {
+            amount_minor: self.0.price_minor,
+            currency: market.currency,
+        })
+    }
+    /// The shop's id (shops are private to their owners; ask `shop(id)` if you may).
+    async fn shop_id(&self) -> ID {
+        id(self.0.shop_id)
+    }
+}

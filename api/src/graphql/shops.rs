@@ -1,0 +1,142 @@
+//! Shops: a shop sees itself, a brand its own shops, admins all.
+
+use super::brands::Brand;
+use super::context::{db, load, load_required};
+use super::markets::Market;
+use super::orders::Order;
+use super::pagination::{Page, keyset};
+use super::scalars::{id, parse_id};
+use crate::auth::Role::{Admin, Brand as BrandRole, Shop as ShopRole};
+use crate::auth::{Role, RoleGuard, caller};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{brand, market, order, shop};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+/// A shop.
+pub struct Shop(pub shop::Model);
+
+#[Object]
+impl Shop {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.0.opened_at
+    }
+    async fn market(&self, ctx: &Context<'_>) -> Result<Market> {
+        Ok(
+            load_required::<market::Entity, String>(ctx, self.0.market_code.clone())
+                .await?
+                .into(),
+        )
+    }
+    /// The owning brand, if any.
+    async fn brand(&self, ctx: &Context<'_>) -> Result<Option<Brand>> {
+        match self.0.brand_id {
+            Some(bid) => Ok(load::<brand::Entity, i64>(ctx, bid).await?.map(Brand)),
+            None => Ok(None),
+        }
+    }
+    /// The shop's orders, oldest first.
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Order>> {
+        caller(ctx)?.require_shop(self.0.id, self.0.brand_id)?;
+        let select = order::Entity::find().filter(order::Column::ShopId.eq(self.0.id));
+        Ok(keyset(
+            db(ctx),
+            select,
+            order::Column::Id,
+            first,
+            after,
+            |o| o.id,
+            Order,
+        )
+        .await?)
+    }
+}
+
+/// Which shops to list.
+#[derive(InputObject, Default)]
+pub struct ShopFilter {
+    pub market: Option<String>,
+    /// Shops owned by this brand (brands always get only their own).
+    pub brand_id: Option<ID>,
+}
+
+/// Shop queries.
+#[derive(Default)]
+pub struct ShopQuery;
+
+#[Object]
+impl ShopQuery {
+    /// One shop by id: the shop itself, its owning brand, or an admin.
+    #[graphql(guard = "RoleGuard(&[Admin, BrandRole, ShopRole])")]
+    async fn shop(&self, ctx: &Context<'_>, id: ID) -> Result<Shop> {
+        let key = parse_id("id", &id)?;
+        let who = caller(ctx)?;
+        if who.role == Role::Shop {
+            who.require_shop(key, None)?;
+        }
+        let row = load::<shop::Entity, i64>(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("shop", key))?;
+        who.require_shop(row.id, row.brand_id)?;
+        Ok(Shop(row))
+    }
+
+    /// Shops by id: all for admins, a brand's own for brands.
+    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    async fn shops(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ShopFilter>,
+    ) -> Result<Page<Shop>> {
+        let filter = filter.unwrap_or_default();
+        let who = caller(ctx)?;
+        let mut cond = Condition::all();
+        let asked = filter
+            .brand_id
+            .as_ref()
+            .map(|b| parse_id("filter.brandId", b))
+            .transpose()?;
+        let brand = if who.role == Role::Brand {
+            if let Some(asked) = asked {
+                who.require_brand(asked)?;
+            }
+            who.brand_id
+        } else {
+            asked
+        };
+        if let Some(brand) = brand {
+            cond = cond.add(shop::Column::BrandId.eq(brand));
+        }
+        if let Some(market) = filter.market {
+            cond = cond.add(shop::Column::MarketCode.eq(market));
+        }
+        let select = shop::Entity::find().filter(cond);
+        Ok(keyset(
+            db(ctx),
+            select,
+            shop::Column::Id,
+            first,
+            after,
+            |s| s.id,
+            Shop,
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,140 @@
+//! Brand-creator collaborations. A brand may record its own; admins any.
+
+use super::support::*;
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::InputObject;
+use chrono::{DateTime, Utc};
+use entities::enums::CollaborationStatus;
+use entities::{brand, collaboration, creator, market};
+use sea_orm::DatabaseTransaction;
+use serde::Deserialize;
+
+/// A collaboration to create or update (matched by `externalId`).
+#[derive(InputObject, Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct CollaborationInput {
+    pub external_id: String,
+    /// External id of the brand.
+    pub brand: String,
+    /// External id of the creator.
+    pub creator: String,
+    pub status: CollaborationStatus,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// GMV so far, in minor units of `currency`.
+    #[serde(default)]
+    #[graphql(default)]
+    pub gmv_minor: i64,
+    /// The creator's market currency.
+    pub currency: String,
+}
+
+impl Kind for CollaborationInput {
+    const NAME: &'static str = "collaborations";
+
+    fn authorize(_items: &[Self], ctx: &IngestContext) -> ApiResult<()> {
+        // Brands may write collaborations; `apply` checks each is their own.
+        match ctx.caller.role {
+            Role::Admin | Role::Brand => Ok(()),
+            _ => Err(ApiError::Forbidden(
+                "only admins and brands may record collaborations".into(),
+            )),
+        }
+    }
+
+    async fn apply(
+        txn: &DatabaseTransaction,
+        items: Vec<Self>,
+        ctx: &IngestContext,
+    ) -> ApiResult<BatchOutcome> {
+        unique_in_batch(items.iter().map(|c| c.external_id.as_str()), "externalId")?;
+        let brands = rows_by::<brand::Entity>(
+            txn,
+            brand::Column::ExternalId,
+            items.iter().map(|c| c.brand.clone()),
+            |b| b.external_id.clone(),
+        )
+        .await?;
+        let creators = rows_by::<creator::Entity>(
+            txn,
+            creator::Column::ExternalId,
+            items.iter().map(|c| c.creator.clone()),
+            |c| c.external_id.clone(),
+        )
+        .await?;
+        let markets = rows_by::<market::Entity>(
+            txn,
+            market::Column::Code,
+            creators.values().map(|c| c.market_code.clone()),
+            |m| m.code.clone(),
+        )
+        .await?;
+        let existing = rows_by::<collaboration::Entity>(
+            txn,
+            collaboration::Column::ExternalId,
+            items.iter().map(|c| c.external_id.clone()),
+            |c| c.external_id.clone(),
+        )
+        .await?;
+        let mut rows = Vec::with_capacity(items.len());
+        for (i, c) in items.iter().enumerate() {
+            not_blank(&c.external_id, i, "externalId")?;
+            let b = resolve(&brands, &c.brand, i, "brand", "brand")?;
+            if ctx.caller.role == Role::Brand && ctx.caller.brand_id != Some(b.id) {
+                return Err(ApiError::Forbidden(format!(
+                    "items[{i}].brand: you may only record collaborations of your own brand"
+                )));
+            }
+            let who = resolve(&creators, &c.creator, i, "creator", "creator")?;
+            not_future(c.started_at, ctx.now, i, "startedAt")?;
+            if let Some(end) = c.ended_at {
+                not_future(end, ctx.now, i, "endedAt")?;
+                if end < c.started_at {
+                    return Err(ApiError::invalid(i, "endedAt", "before startedAt"));
+                }
+            }
+            non_negative(c.gmv_minor, i, "gmvMinor")?;
+            let currency = &markets[&who.market_code].currency;
+            if &c.currency != currency {
+                return Err(ApiError::invalid(
+                    i,
+                    "currency",
+                    format!(
+                        "creator {:?} is in market {} which uses {currency}, not {}",
+                        c.creator, who.market_code, c.currency
+                    ),
+                ));
+            }
+            if let Some(old) = existing.get(&c.external_id)
+                && old.brand_id != b.id
+            {
+                return Err(ApiError::Conflict(format!(
+                    "items[{i}].externalId: {:?} is another brand's collaboration",
+                    c.external_id
+                )));
+            }
+            let old = existing.get(&c.external_id).cloned();
+            let new = collaboration::Model {
+                id: old.as_ref().map_or(0, |o| o.id),
+                external_id: c.external_id.clone(),
+                brand_id: b.id,
+                creator_id: who.id,
+                status: c.status,
+                started_at: c.started_at,
+                ended_at: c.ended_at,
+                gmv_minor: c.gmv_minor,
+                currency: c.currency.clone(),
+                created_at: old.as_ref().map_or(ctx.now, |o| o.created_at),
+                updated_at: old.as_ref().map_or(ctx.now, |o| o.updated_at),
+            };
+            rows.push((old, new));
+        }
+        let now = ctx.now;
+        let written = upsert::<collaboration::Entity>(txn, rows, collaboration::Column::Id, |m| {
+            m.updated_at = now
+        })
+        .await?;
+        Ok(BatchOutcome::tally(&written))
+    }
+}

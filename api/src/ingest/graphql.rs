@@ -1,0 +1,145 @@
+//! The ingest mutations: one per record kind, each taking up to 1,000 items.
+
+use super::collaborations::CollaborationInput;
+use super::content::ContentInput;
+use super::metrics::ContentMetricsInput;
+use super::order_status::OrderStatusInput;
+use super::orders::OrderInput;
+use super::parties::{BrandInput, CreatorInput, ProductInput, ShopInput};
+use super::reference::{MarketInput, NicheInput};
+use super::reviews::ReviewInput;
+use super::support::{BatchOutcome, IngestContext, Kind, run};
+use super::violations::ViolationInput;
+use crate::auth::Role::{Admin, Brand};
+use crate::auth::{RoleGuard, caller};
+use crate::graphql::context::db;
+use async_graphql::{Context, Object, Result};
+
+async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcome> {
+    let ingest = IngestContext {
+        caller: caller(ctx)?.clone(),
+        now: chrono::Utc::now(),
+    };
+    Ok(run(db(ctx), items, &ingest).await?)
+}
+
+/// Batch ingest mutations. Each batch is all-or-nothing and idempotent by external id.
+#[derive(Default)]
+pub struct IngestMutation;
+
+#[Object]
+impl IngestMutation {
+    /// Creates or updates markets.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_markets(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<MarketInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates niches (categories and their leaves).
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_niches(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<NicheInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates creators and their niches.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_creators(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<CreatorInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates brands, their markets and niches.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_brands(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<BrandInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates shops.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_shops(&self, ctx: &Context<'_>, items: Vec<ShopInput>) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates products.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_products(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ProductInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Creates or updates videos and live streams.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn upsert_content(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ContentInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Reports content metrics (cumulative, as of an instant).
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn report_content_metrics(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ContentMetricsInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Records new orders.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn record_orders(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<OrderInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Records order status changes (shipped, delivered, cancelled, returned).
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn record_order_status(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<OrderStatusInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Records buyers' first reviews.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn record_reviews(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ReviewInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Records moderation violations and appeal outcomes.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn record_violations(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ViolationInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+    /// Records collaborations: brands their own, admins any.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand])")]
+    async fn upsert_collaborations(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<CollaborationInput>,
+    ) -> Result<BatchOutcome> {
+        ingest(ctx, items).await
+    }
+}

@@ -1,0 +1,171 @@
+//! Metric reports for content: cumulative counts as of an instant. A report older than the
+//! stored one is ignored, so reports may arrive out of order.
+
+use super::support::*;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::InputObject;
+use chrono::{DateTime, Utc};
+use entities::content;
+use entities::enums::ContentKind;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
+use serde::Deserialize;
+
+/// Cumulative metrics of one piece as of `at`.
+#[derive(InputObject, Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct ContentMetricsInput {
+    /// Id of this report; a report already applied is skipped.
+    pub event_id: String,
+    /// External id of the content.
+    pub content: String,
+    pub at: DateTime<Utc>,
+    pub impressions: i64,
+    /// Views (for live streams: unique viewers).
+    pub views: i64,
+    pub completions: i64,
+    pub avg_watch_seconds: f64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+    /// Live streams only: length of the stream.
+    pub live_duration_seconds: Option<i64>,
+    pub live_avg_viewers: Option<f64>,
+    pub live_peak_viewers: Option<i64>,
+    pub live_orders: Option<i64>,
+}
+
+impl ContentMetricsInput {
+    fn check(&self, i: usize, kind: ContentKind, now: DateTime<Utc>) -> ApiResult<()> {
+        not_future(self.at, now, i, "at")?;
+        for (field, v) in [
+            ("impressions", self.impressions),
+            ("views", self.views),
+            ("completions", self.completions),
+            ("likes", self.likes),
+            ("comments", self.comments),
+            ("shares", self.shares),
+        ] {
+            non_negative(v, i, field)?;
+        }
+        for (field, v) in [("likes", self.likes), ("completions", self.completions)] {
+            if v > self.views {
+                return Err(ApiError::invalid(
+                    i,
+                    field,
+                    format!("{field} ({v}) above views ({})", self.views),
+                ));
+            }
+        }
+        if self.views > self.impressions && kind == ContentKind::Video {
+            return Err(ApiError::invalid(
+                i,
+                "views",
+                format!(
+                    "views ({}) above impressions ({})",
+                    self.views, self.impressions
+                ),
+            ));
+        }
+        if !(self.avg_watch_seconds.is_finite() && self.avg_watch_seconds >= 0.0) {
+            return Err(ApiError::invalid(
+                i,
+                "avgWatchSeconds",
+                "must be a non-negative number",
+            ));
+        }
+        match kind {
+            ContentKind::Live => {
+                let duration = self.live_duration_seconds.unwrap_or(0);
+                if duration <= 0 {
+                    return Err(ApiError::invalid(
+                        i,
+                        "liveDurationSeconds",
+                        "a live stream needs a positive duration",
+                    ));
+                }
+                for (field, v) in [
+                    ("livePeakViewers", self.live_peak_viewers),
+                    ("liveOrders", self.live_orders),
+                ] {
+                    non_negative(v.unwrap_or(0), i, field)?;
+                }
+                let avg = self.live_avg_viewers.unwrap_or(0.0);
+                if !(avg.is_finite() && avg >= 0.0) {
+                    return Err(ApiError::invalid(
+                        i,
+                        "liveAvgViewers",
+                        "must be a non-negative number",
+                    ));
+                }
+                if avg > self.live_peak_viewers.unwrap_or(0) as f64 {
+                    return Err(ApiError::invalid(
+                        i,
+                        "liveAvgViewers",
+                        "average viewers above peak viewers",
+                    ));
+                }
+            }
+            ContentKind::Video => {
+                if self.live_duration_seconds.is_some() || self.live_orders.is_some() {
+                    return Err(ApiError::invalid(
+                        i,
+                        "liveDurationSeconds",
+                        "live metrics given for a video",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Kind for ContentMetricsInput {
+    const NAME: &'static str = "content_metrics";
+
+    async fn apply(
+        txn: &DatabaseTransaction,
+        items: Vec<Self>,
+        ctx: &IngestContext,
+    ) -> ApiResult<BatchOutcome> {
+        unique_in_batch(items.iter().map(|m| m.event_id.as_str()), "eventId")?;
+        let mut pieces = rows_by::<content::Entity>(
+            txn,
+            content::Column::ExternalId,
+            items.iter().map(|m| m.content.clone()),
+            |c| c.external_id.clone(),
+        )
+        .await?;
+        for (i, m) in items.iter().enumerate() {
+            not_blank(&m.event_id, i, "eventId")?;
+            let piece = resolve(&pieces, &m.content, i, "content", "content")?;
+            m.check(i, piece.kind, ctx.now)?;
+        }
+        let ids: Vec<&str> = items.iter().map(|m| m.event_id.as_str()).collect();
+        let fresh = first_time(txn, Self::NAME, &ids, ctx.now).await?;
+        let mut fates = vec![Written::Unchanged; items.len()];
+        for i in fresh {
+            let m = &items[i];
+            let piece = pieces.get_mut(&m.content).expect("resolved above");
+            if piece.metrics_at.is_some_and(|seen| seen >= m.at) {
+                continue;
+            }
+            let mut am = piece.clone().into_active_model();
+            am.impressions = Set(m.impressions);
+            am.views = Set(m.views);
+            am.completions = Set(m.completions);
+            am.avg_watch_seconds = Set(m.avg_watch_seconds);
+            am.likes = Set(m.likes);
+            am.comments = Set(m.comments);
+            am.shares = Set(m.shares);
+            am.live_duration_seconds = Set(m.live_duration_seconds);
+            am.live_avg_viewers = Set(m.live_avg_viewers);
+            am.live_peak_viewers = Set(m.live_peak_viewers);
+            am.live_orders = Set(m.live_orders);
+            am.metrics_at = Set(Some(m.at));
+            am.updated_at = Set(ctx.now);
+            *piece = am.update(txn).await?;
+            fates[i] = Written::Updated;
+        }
+        Ok(BatchOutcome::tally(&fates))
+    }
+}

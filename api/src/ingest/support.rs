@@ -1,0 +1,343 @@
+//! The machinery every record kind shares: the batch limit, the transaction, idempotency, and
+//! the lookups and checks that name the offending item and field.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::SimpleObject;
+use chrono::{DateTime, Utc};
+use entities::applied_event;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+
+/// The most items one batch may carry.
+pub const MAX_BATCH: usize = 1000;
+
+/// Parameters per `IN (...)` lookup: well under SQLite's and PostgreSQL's limits.
+const LOOKUP_CHUNK: usize = 500;
+
+/// What a batch did.
+#[derive(SimpleObject, Serialize, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Items in the batch.
+    pub received: usize,
+    /// New rows or events applied for the first time.
+    pub created: usize,
+    /// Existing rows whose values changed.
+    pub updated: usize,
+    /// Items already applied or identical to what is stored.
+    pub unchanged: usize,
+}
+
+impl BatchOutcome {
+    /// Adds another batch's counts (import totals).
+    pub fn add(&mut self, other: BatchOutcome) {
+        self.received += other.received;
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// Who is ingesting, and the instant the batch is stamped with.
+#[derive(Debug, Clone)]
+pub struct IngestContext {
+    pub caller: Caller,
+    pub now: DateTime<Utc>,
+}
+
+/// One kind of record: how a batch of it is checked and written.
+pub trait Kind: DeserializeOwned + Send + Sync + Sized + 'static {
+    /// The kind's name in import files and error messages.
+    const NAME: &'static str;
+
+    /// Refuses callers who may not write this kind (admins may write all).
+    fn authorize(items: &[Self], ctx: &IngestContext) -> ApiResult<()> {
+        let _ = items;
+        if ctx.caller.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only admins may ingest {}",
+                Self::NAME
+            )))
+        }
+    }
+
+    /// Validates and writes the batch inside `txn`; any error rolls everything back.
+    fn apply(
+        txn: &DatabaseTransaction,
+        items: Vec<Self>,
+        ctx: &IngestContext,
+    ) -> impl Future<Output = ApiResult<BatchOutcome>> + Send;
+}
+
+/// Runs one batch all-or-nothing.
+pub async fn run<K: Kind>(
+    db: &DatabaseConnection,
+    items: Vec<K>,
+    ctx: &IngestContext,
+) -> ApiResult<BatchOutcome> {
+    if items.is_empty() || items.len() > MAX_BATCH {
+        return Err(ApiError::bad(format!(
+            "a batch carries 1 to {MAX_BATCH} items, got {}",
+            items.len()
+        )));
+    }
+    K::authorize(&items, ctx)?;
+    let txn = db.begin().await?;
+    let outcome = K::apply(&txn, items, ctx).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Runs one batch of JSON records (from an import file).
+pub async fn run_values<K: Kind>(
+    db: &DatabaseConnection,
+    values: Vec<serde_json::Value>,
+    ctx: &IngestContext,
+) -> ApiResult<BatchOutcome> {
+    let items = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value::<K>(v).map_err(|e| {
+                ApiError::invalid(i, "record", format!("not a {} record: {e}", K::NAME))
+            })
+        })
+        .collect::<ApiResult<Vec<K>>>()?;
+    run(db, items, ctx).await
+}
+
+/// Runs one batch of CSV rows (from an import file).
+pub async fn run_rows<K: Kind>(
+    db: &DatabaseConnection,
+    headers: &csv::StringRecord,
+    rows: &[csv::StringRecord],
+    ctx: &IngestContext,
+) -> ApiResult<BatchOutcome> {
+    let items = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.deserialize::<K>(Some(headers)).map_err(|e| {
+                ApiError::invalid(i, "record", format!("not a {} record: {e}", K::NAME))
+            })
+        })
+        .collect::<ApiResult<Vec<K>>>()?;
+    run(db, items, ctx).await
+}
+
+/// Refuses a duplicate external id inside one batch: which of the two would win is unclear.
+pub fn unique_in_batch<'a>(ids: impl Iterator<Item = &'a str>, field: &str) -> ApiResult<()> {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        if !seen.insert(id) {
+            return Err(ApiError::invalid(
+                i,
+                field,
+                format!("{id:?} appears twice in this batch"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Loads rows whose `column` is one of `keys`, keyed by that column's value.
+pub async fn rows_by<E>(
+    txn: &DatabaseTransaction,
+    column: E::Column,
+    keys: impl IntoIterator<Item = String>,
+    key_of: fn(&E::Model) -> String,
+) -> ApiResult<HashMap<String, E::Model>>
+where
+    E: EntityTrait,
+{
+    let keys: Vec<String> = keys
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(LOOKUP_CHUNK) {
+        for row in E::find()
+            .filter(column.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?
+        {
+            out.insert(key_of(&row), row);
+        }
+    }
+    Ok(out)
+}
+
+/// Looks a reference up in `rows`, or names the item and field that pointed nowhere.
+pub fn resolve<'a, M>(
+    rows: &'a HashMap<String, M>,
+    key: &str,
+    index: usize,
+    field: &str,
+    kind: &str,
+) -> ApiResult<&'a M> {
+    rows.get(key)
+        .ok_or_else(|| ApiError::invalid(index, field, format!("unknown {kind} {key:?}")))
+}
+
+/// Refuses instants after `now` (a minute of clock skew allowed).
+pub fn not_future(
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    index: usize,
+    field: &str,
+) -> ApiResult<()> {
+    if at > now + chrono::Duration::minutes(1) {
+        return Err(ApiError::invalid(
+            index,
+            field,
+            format!("{at} is in the future"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses negative counts and amounts.
+pub fn non_negative(value: i64, index: usize, field: &str) -> ApiResult<()> {
+    if value < 0 {
+        return Err(ApiError::invalid(
+            index,
+            field,
+            format!("must not be negative, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses blank text.
+pub fn not_blank(value: &str, index: usize, field: &str) -> ApiResult<()> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid(index, field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Keeps only the events not applied before and records them as applied, so a repeated
+/// batch of updates is a no-op. Returns the indexes of the new events.
+pub async fn first_time(
+    txn: &DatabaseTransaction,
+    kind: &str,
+    event_ids: &[&str],
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<usize>> {
+    let seen = rows_by::<applied_event::Entity>(
+        txn,
+        applied_event::Column::ExternalId,
+        event_ids.iter().map(|s| s.to_string()),
+        |m| format!("{}\u{0}{}", m.kind, m.external_id),
+    )
+    .await?;
+    let fresh: Vec<usize> = (0..event_ids.len())
+        .filter(|&i| !seen.contains_key(&format!("{kind}\u{0}{}", event_ids[i])))
+        .collect();
+    let rows: Vec<applied_event::ActiveModel> = fresh
+        .iter()
+        .map(|&i| applied_event::ActiveModel {
+            kind: Set(kind.to_owned()),
+            external_id: Set(event_ids[i].to_owned()),
+            applied_at: Set(now),
+        })
+        .collect();
+    insert_all(txn, rows).await?;
+    Ok(fresh)
+}
+
+/// Inserts rows in chunks small enough for every backend's parameter limit.
+pub async fn insert_all<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> ApiResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(200).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// What happened to one item of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Written {
+    Unchanged,
+    Updated,
+    Created,
+}
+
+impl Written {
+    /// Combines a row's fate with whether its dependent rows (links) changed.
+    pub fn with_links(self, links_changed: bool) -> Self {
+        if links_changed {
+            self.max(Written::Updated)
+        } else {
+            self
+        }
+    }
+}
+
+impl BatchOutcome {
+    /// Tallies per-item fates.
+    pub fn tally(written: &[Written]) -> Self {
+        let count = |w| written.iter().filter(|&&x| x == w).count();
+        Self {
+            received: written.len(),
+            created: count(Written::Created),
+            updated: count(Written::Updated),
+            unchanged: count(Written::Unchanged),
+        }
+    }
+}
+
+/// Writes rows built from a batch: `old` is the stored row with the same external id, if any,
+/// and `new` carries the old id and stamps so that an unchanged row compares equal. Unchanged
+/// rows are skipped, changed ones updated (stamped by `touch`), new ones inserted.
+pub async fn upsert<E>(
+    txn: &DatabaseTransaction,
+    rows: Vec<(Option<E::Model>, E::Model)>,
+    id_column: E::Column,
+    touch: impl Fn(&mut E::Model),
+) -> ApiResult<Vec<Written>>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + PartialEq + Clone,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    use sea_orm::ActiveModelTrait;
+    let mut written = Vec::with_capacity(rows.len());
+    let mut inserts = Vec::new();
+    for (old, mut new) in rows {
+        match old {
+            Some(old) if old == new => written.push(Written::Unchanged),
+            Some(_) => {
+                touch(&mut new);
+                sea_orm::IntoActiveModel::into_active_model(new)
+                    .reset_all()
+                    .update(txn)
+                    .await?;
+                written.push(Written::Updated);
+            }
+            None => {
+                let mut am = sea_orm::IntoActiveModel::into_active_model(new);
+                am.not_set(id_column);
+                inserts.push(am);
+                written.push(Written::Created);
+            }
+        }
+    }
+    insert_all(txn, inserts).await?;
+    Ok(written)
+}

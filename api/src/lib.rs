@@ -1,0 +1,31 @@
+//! The `flywheel` service: CLI, GraphQL server, auth, ingest and jobs. It turns database rows
+//! into scoring inputs and scoring results into GraphQL types, and nothing more: the maths
+//! lives in the `scoring` crate.
+
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod ingest;
+pub mod metrics;
+pub mod server;
+
+use std::sync::Arc;
+
+/// Builds the whole HTTP application over a migrated database.
+pub fn app(
+    db: sea_orm::DatabaseConnection,
+    statements: Arc<db::StatementCounter>,
+    keys: auth::JwtKeys,
+    http: server::HttpLimits,
+    limits: graphql::Limits,
+) -> axum::Router {
+    let state = server::AppState {
+        schema: graphql::schema(Some(db.clone()), limits),
+        db,
+        keys: Arc::new(keys),
+        metrics: Arc::new(metrics::Metrics::new(statements)),
+    };
+    server::router(state, http)
+}

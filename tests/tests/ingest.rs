@@ -1,0 +1,295 @@
+//! Batch ingest over HTTP and from files: validation that names the item and field,
+//! all-or-nothing batches, and idempotency.
+
+use flywheel_tests::fixture::{ingest, marketplace};
+use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
+use serde_json::{Value, json};
+
+on_both_databases!(
+    repeated_batches_create_nothing_twice,
+    a_bad_item_writes_nothing_and_is_named,
+    metrics_and_order_events,
+    import_files_resume
+);
+
+fn outcome(created: u64, updated: u64, unchanged: u64) -> Value {
+    json!({"received": created + updated + unchanged, "created": created, "updated": updated, "unchanged": unchanged})
+}
+
+async fn creator_count(s: &TestServer) -> u64 {
+    s.ok(&s.admin(), "{ creators { totalCount } }", json!({}))
+        .await["creators"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn repeated_batches_create_nothing_twice(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let batch = json!([
+        {"externalId": "cr-new", "market": "US", "handle": "new_face", "followers": 10,
+         "accountWeight": 0.1, "ecommerceCapable": false, "niches": [{"niche": "makeup", "weight": 1.0}]},
+    ]);
+    let first = ingest(&s, "upsertCreators", "CreatorInput", batch.clone()).await;
+    assert_eq!(first, outcome(1, 0, 0));
+    let again = ingest(&s, "upsertCreators", "CreatorInput", batch).await;
+    assert_eq!(again, outcome(0, 0, 1));
+    assert_eq!(creator_count(&s).await, 4);
+    let moved = json!([
+        {"externalId": "cr-new", "market": "US", "handle": "new_face", "followers": 10,
+         "accountWeight": 0.1, "ecommerceCapable": false, "niches": [{"niche": "skincare", "weight": 1.0}]},
+    ]);
+    assert_eq!(
+        ingest(&s, "upsertCreators", "CreatorInput", moved).await,
+        outcome(0, 1, 0)
+    );
+    let orders = json!([{"externalId": "or-1", "shop": "sh-glow", "product": "pr-serum", "creator": "cr-us",
+        "content": "ct-us", "amountMinor": 2500, "currency": "USD", "placedAt": "2026-10-02T08:00:00Z"}]);
+    assert_eq!(
+        ingest(&s, "recordOrders", "OrderInput", orders).await,
+        outcome(0, 0, 1)
+    );
+    s.stop().await;
+}
+
+async fn a_bad_item_writes_nothing_and_is_named(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let admin = s.admin();
+    let creator = |ext: &str, handle: &str, followers: i64, market: &str, niche: &str| {
+        json!({
+            "externalId": ext, "market": market, "handle": handle, "followers": followers,
+            "accountWeight": 0.5, "ecommerceCapable": true, "niches": [{"niche": niche, "weight": 1.0}]
+        })
+    };
+    let cases = [
+        (creator("cr-a", "a", -5, "US", "makeup"), "followers"),
+        (creator("cr-a", "a", 5, "XX", "makeup"), "market"),
+        (creator("cr-a", "a", 5, "US", "knitting"), "niches"),
+    ];
+    let mutation =
+        "mutation($items: [CreatorInput!]!) { upsertCreators(items: $items) { created } }";
+    for (bad, field) in cases {
+        let items = json!([creator("cr-ok", "fine_one", 100, "US", "makeup"), bad]);
+        let body = s.gql(Some(&admin), mutation, json!({"items": items})).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["index"], 1, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("items[1].{field}"))
+        );
+    }
+    assert_eq!(
+        creator_count(&s).await,
+        3,
+        "a failed batch leaves nothing written"
+    );
+
+    let taken = json!([creator("cr-other", "glowwithmia", 1, "US", "makeup")]);
+    let body = s.gql(Some(&admin), mutation, json!({"items": taken})).await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
+
+    let order = |currency: &str, placed: &str| {
+        json!([{"externalId": "or-x", "shop": "sh-glow", "product": "pr-serum",
+        "amountMinor": 100, "currency": currency, "placedAt": placed}])
+    };
+    let orders = "mutation($items: [OrderInput!]!) { recordOrders(items: $items) { created } }";
+    let body = s
+        .gql(
+            Some(&admin),
+            orders,
+            json!({"items": order("GBP", "2026-10-01T00:00:00Z")}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "currency",
+        "{body}"
+    );
+    let body = s
+        .gql(
+            Some(&admin),
+            orders,
+            json!({"items": order("USD", "2999-01-01T00:00:00Z")}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "placedAt",
+        "{body}"
+    );
+    let wrong_shop = json!([{"externalId": "or-y", "shop": "sh-paws", "product": "pr-serum",
+        "amountMinor": 100, "currency": "USD", "placedAt": "2026-10-01T00:00:00Z"}]);
+    let body = s
+        .gql(Some(&admin), orders, json!({"items": wrong_shop}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "product",
+        "{body}"
+    );
+
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| creator(&format!("c{i}"), &format!("h{i}"), 1, "US", "makeup"))
+        .collect();
+    let body = s
+        .gql(Some(&admin), mutation, json!({"items": too_many}))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    assert_eq!(creator_count(&s).await, 3);
+    s.stop().await;
+}
+
+async fn metrics_and_order_events(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let admin = s.admin();
+    let report = |event: &str, likes: i64, at: &str| {
+        json!({"eventId": event, "content": "ct-us", "at": at,
+        "impressions": 5000, "views": 1200, "completions": 400, "avgWatchSeconds": 14.5,
+        "likes": likes, "comments": 30, "shares": 12})
+    };
+    let mutation = "mutation($items: [ContentMetricsInput!]!) { reportContentMetrics(items: $items) { created updated unchanged } }";
+    let body = s
+        .gql(
+            Some(&admin),
+            mutation,
+            json!({"items": [report("m-1", 1300, "2026-10-05T00:00:00Z")]}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "likes",
+        "likes above views: {body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("above views")
+    );
+    let data = s
+        .ok(
+            &admin,
+            mutation,
+            json!({"items": [report("m-1", 300, "2026-10-05T00:00:00Z")]}),
+        )
+        .await;
+    assert_eq!(data["reportContentMetrics"]["updated"], 1);
+    let data = s
+        .ok(
+            &admin,
+            mutation,
+            json!({"items": [report("m-1", 300, "2026-10-05T00:00:00Z")]}),
+        )
+        .await;
+    assert_eq!(
+        data["reportContentMetrics"]["unchanged"], 1,
+        "a repeated report is skipped"
+    );
+    let stale = s
+        .ok(
+            &admin,
+            mutation,
+            json!({"items": [report("m-0", 100, "2026-10-04T00:00:00Z")]}),
+        )
+        .await;
+    assert_eq!(
+        stale["reportContentMetrics"]["unchanged"], 1,
+        "an older report does not overwrite"
+    );
+    let read = s.ok(&admin, "query($id: ID!) { content(id: $id) { metrics { likes views } } }",
+        json!({"id": s.ok(&admin, "{ creators(filter: {market: \"US\", minFollowers: 50000}) { edges { node { content { edges { node { id } } } } } } }", json!({})).await
+            ["creators"]["edges"][0]["node"]["content"]["edges"][0]["node"]["id"]})).await;
+    assert_eq!(
+        read["content"]["metrics"],
+        json!({"likes": 300, "views": 1200})
+    );
+
+    let status = "mutation($items: [OrderStatusInput!]!) { recordOrderStatus(items: $items) { updated unchanged } }";
+    let body = s
+        .gql(
+            Some(&admin),
+            status,
+            json!({"items": [
+        {"eventId": "e-d", "order": "or-1", "status": "DELIVERED", "at": "2026-10-04T00:00:00Z"}]}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&body),
+        Some("BAD_USER_INPUT"),
+        "no delivery before shipping: {body}"
+    );
+    let data = s.ok(&admin, status, json!({"items": [
+        {"eventId": "e-d", "order": "or-1", "status": "DELIVERED", "at": "2026-10-04T00:00:00Z"},
+        {"eventId": "e-s", "order": "or-1", "status": "SHIPPED", "at": "2026-10-02T20:00:00Z", "trackingValid": true}]})).await;
+    assert_eq!(
+        data["recordOrderStatus"]["updated"], 2,
+        "events apply in time order"
+    );
+    let reviews =
+        "mutation($items: [ReviewInput!]!) { recordReviews(items: $items) { updated unchanged } }";
+    let body = s.gql(Some(&admin), reviews, json!({"items": [{"eventId": "r-1", "order": "or-1", "stars": 6, "at": "2026-10-05T00:00:00Z"}]})).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "stars");
+    let data = s
+        .ok(
+            &admin,
+            reviews,
+            json!({"items": [
+        {"eventId": "r-1", "order": "or-1", "stars": 5, "at": "2026-10-05T00:00:00Z"},
+        {"eventId": "r-2", "order": "or-1", "stars": 1, "at": "2026-10-06T00:00:00Z"}]}),
+        )
+        .await;
+    assert_eq!(
+        data["recordReviews"],
+        json!({"updated": 1, "unchanged": 1}),
+        "only the first review counts"
+    );
+    s.stop().await;
+}
+
+async fn import_files_resume(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/import");
+    let args = || flywheel::cli::import::ImportArgs {
+        files: vec![
+            format!("{dir}/marketplace.ndjson").into(),
+            format!("{dir}/creators.csv").into(),
+        ],
+        kind: None,
+        batch_size: 2,
+    };
+    flywheel::cli::import::run(s.db_config(), args())
+        .await
+        .expect("import");
+    assert_eq!(creator_count(&s).await, 5);
+    flywheel::cli::import::run(s.db_config(), args())
+        .await
+        .expect("a re-run skips what is in");
+    assert_eq!(creator_count(&s).await, 5);
+    let jp = s.ok(&s.admin(), "{ creators(filter: {market: \"JP\"}) { edges { node { handle displayName niches { share niche { slug } } } } } }", json!({})).await;
+    assert_eq!(
+        jp["creators"]["edges"][0]["node"],
+        json!({"handle": "tokyo_tidy", "displayName": "tokyo_tidy",
+        "niches": [{"share": 1.0, "niche": {"slug": "storage"}}]})
+    );
+
+    let bad =
+        std::env::temp_dir().join(format!("fw-bad-{}-{backend:?}.ndjson", std::process::id()));
+    std::fs::write(&bad, "{\"kind\":\"markets\",\"code\":\"FR\",\"name\":\"France\",\"currency\":\"EUR\",\"timeZone\":\"Europe/Paris\"}\n\
+        {\"kind\":\"niches\",\"slug\":\"x\",\"name\":\"X\",\"parentSlug\":\"nowhere\"}\n").unwrap();
+    let err = flywheel::cli::import::run(
+        s.db_config(),
+        flywheel::cli::import::ImportArgs {
+            files: vec![bad.clone()],
+            kind: None,
+            batch_size: 10,
+        },
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(":2:") && err.contains("parentSlug"), "{err}");
+    let _ = std::fs::remove_file(bad);
+    s.stop().await;
+}
