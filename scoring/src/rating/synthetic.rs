@@ -68,8 +68,8 @@ pub fn shop(config: &SyntheticConfig, index: u64) -> SyntheticShop {
         config.seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
     let quality: f64 = rng.random();
-    let bad = (1.0 - quality).powi(2);
-    let daily_orders = (rng.random_range(0.05f64.ln()..40f64.ln())).exp();
+    let bad = (1.0 - quality).powi(3);
+    let daily_orders = (rng.random_range(0.1f64.ln()..40f64.ln())).exp();
     let mut jitter = || rng.random_range(0.6..1.5);
     let late = (0.004 + 0.12 * bad) * jitter();
     let cancel = (0.002 + 0.06 * bad) * jitter();
@@ -80,7 +80,7 @@ pub fn shop(config: &SyntheticConfig, index: u64) -> SyntheticShop {
     let negative = (0.015 + 0.25 * bad) * jitter();
     let violation = (0.003 + 0.1 * bad * bad) * jitter();
     let top_stars = 0.95 - 0.5 * bad;
-    let content_per_day = rng.random_range(0.02..0.4);
+    let content_per_day = rng.random_range(0.05..1.5);
     let content_mean = 80.0 - 60.0 * bad;
 
     let age = rng.random_range(14..=1500);
