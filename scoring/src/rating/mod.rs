@@ -16,6 +16,9 @@
 //!    events it needs and the days counting against it with their roll-off dates.
 //! 5. [`PerksConfig`] maps the tier to perks.
 //!
+//! Priors per market and category come from [`pooled_priors`] over the peer group (or the
+//! config's platform defaults when the caller passes none).
+//!
 //! # Fairness choices (vs. the marketplaces surveyed in `shared/RATINGS.md`)
 //! - Small samples are shrunk, not judged raw; a recall breach also needs 3 real bad events.
 //! - One bad month warns, two demote; only a fall far below, a recall breach or a severe
@@ -32,6 +35,7 @@ mod hints;
 mod input;
 mod metric;
 mod perks;
+mod priors;
 mod scorecard;
 pub mod synthetic;
 mod tier;
@@ -51,5 +55,6 @@ pub use input::{
 };
 pub use metric::{Dimension, Metric, PerMetric, map_score};
 pub use perks::{Perks, PerksConfig};
+pub use priors::pooled_priors;
 pub use scorecard::{DimensionScores, MetricScore, Scorecard};
 pub use tier::{Blocker, Eligibility, Tier, qualify};
