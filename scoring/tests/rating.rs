@@ -907,6 +907,15 @@ mod validation {
             }
         ));
         let mut c = RatingConfig::default();
+        c.windows.widen_to = vec![0, 90];
+        assert!(matches!(
+            err(c),
+            RatingError::InvalidConfigValue {
+                name: "windows.widen_to",
+                ..
+            }
+        ));
+        let mut c = RatingConfig::default();
         c.perks.c.traffic_weight = -1.0;
         assert!(matches!(err(c), RatingError::InvalidConfigValue { .. }));
     }

@@ -313,6 +313,9 @@ impl RatingConfig {
         ] {
             positive(name, f64::from(days))?;
         }
+        if let Some(first) = win.widen_to.first() {
+            positive("windows.widen_to", f64::from(*first))?;
+        }
         if let Some(bad) = win.widen_to.windows(2).find(|p| p[0] >= p[1]) {
             return Err(RatingError::InvalidConfigValue {
                 name: "windows.widen_to",
