@@ -106,6 +106,7 @@ pub struct CohortSnapshot {
     pieces: usize,
     index: GroupIndex,
     groups: Vec<[Vec<f32>; 4]>,
+    levels: Vec<CohortLevel>,
 }
 
 impl CohortSnapshot {
@@ -120,6 +121,7 @@ impl CohortSnapshot {
         let first_day = i64::from(as_of_day) - i64::from(config.window_days);
         let mut index = GroupIndex::default();
         let mut groups: Vec<[Vec<f32>; 4]> = Vec::new();
+        let mut levels = Vec::new();
         let mut count = 0;
         for piece in pieces {
             let day = i64::from(piece.published_day);
@@ -143,6 +145,7 @@ impl CohortSnapshot {
                     .entry(GroupKey::new(kind, level, &piece.cohort))
                     .or_insert_with(|| {
                         groups.push(Default::default());
+                        levels.push(level);
                         groups.len() - 1
                     });
                 for (values, rate) in groups[slot].iter_mut().zip(rates) {
@@ -150,9 +153,11 @@ impl CohortSnapshot {
                 }
             }
         }
+        // Rates are finite and non-negative, so their bit patterns order like their values and
+        // sort faster as integers than through a float comparison.
         for group in &mut groups {
             for values in group.iter_mut() {
-                values.sort_unstable_by(f32::total_cmp);
+                values.sort_unstable_by_key(|v| v.to_bits());
             }
         }
         Ok(Self {
@@ -162,6 +167,7 @@ impl CohortSnapshot {
             pieces: count,
             index,
             groups,
+            levels,
         })
     }
 
@@ -190,24 +196,47 @@ impl CohortSnapshot {
     /// smaller, the market (the largest level) is used anyway and the low peer count shows in
     /// the confidence; with no peer at all every percentile is the neutral 50.
     pub fn cohort(&self, kind: ContentKind, key: &CohortKey, min_size: usize) -> Cohort<'_> {
-        let mut fallback = Cohort {
-            level: CohortLevel::Market,
-            values: None,
-        };
+        self.cohort_at(self.resolve(kind, key, min_size))
+    }
+
+    /// Number of groups: [`Self::resolve`] returns indices below it.
+    pub(crate) fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The cohort of a [`Self::resolve`] result (`None`: no peer at any level).
+    pub(crate) fn cohort_at(&self, slot: Option<usize>) -> Cohort<'_> {
+        match slot.and_then(|s| Some((self.levels.get(s)?, self.groups.get(s)?))) {
+            Some((&level, values)) => Cohort {
+                level,
+                values: Some(values),
+            },
+            None => Cohort {
+                level: CohortLevel::Market,
+                values: None,
+            },
+        }
+    }
+
+    /// Group index behind [`Self::cohort`], which lets a bulk scorer visit pieces cohort by
+    /// cohort.
+    pub(crate) fn resolve(
+        &self,
+        kind: ContentKind,
+        key: &CohortKey,
+        min_size: usize,
+    ) -> Option<usize> {
+        let mut fallback = None;
         for level in [
             CohortLevel::Niche,
             CohortLevel::ParentNiche,
             CohortLevel::Market,
         ] {
             if let Some(&slot) = self.index.get(&GroupKey::new(kind, level, key)) {
-                let cohort = Cohort {
-                    level,
-                    values: Some(&self.groups[slot]),
-                };
-                if cohort.peers() >= min_size {
-                    return cohort;
+                if self.groups[slot][0].len() >= min_size {
+                    return Some(slot);
                 }
-                fallback = cohort;
+                fallback = Some(slot);
             }
         }
         fallback
@@ -245,7 +274,13 @@ impl Cohort<'_> {
         }
         let v = value as f32;
         let below = values.partition_point(|x| *x < v);
-        let up_to = values.partition_point(|x| *x <= v);
+        // Ties are usually few: gallop over them from `below` instead of a second full search.
+        let rest = &values[below..];
+        let mut bound = 1;
+        while bound < rest.len() && rest[bound] <= v {
+            bound *= 2;
+        }
+        let up_to = below + rest[..bound.min(rest.len())].partition_point(|x| *x <= v);
         (below as f64 + 0.5 * (up_to - below) as f64) * 100.0 / values.len() as f64
     }
 

@@ -60,6 +60,16 @@ pub fn evaluate_pool(
     config: &PoolConfig,
 ) -> Result<PoolStatus, ContentError> {
     config.validate()?;
+    pool_status(distribution, score, frozen, config)
+}
+
+/// [`evaluate_pool`] for a configuration already validated.
+pub(crate) fn pool_status(
+    distribution: &Distribution,
+    score: Option<f64>,
+    frozen: bool,
+    config: &PoolConfig,
+) -> Result<PoolStatus, ContentError> {
     let initial = initial_pool_size(distribution.account_weight, config)?;
     let pools = config.pool_count();
     if distribution.pool >= pools {
