@@ -378,7 +378,7 @@ impl ContentConfig {
         let bad = |msg: String| Err(ContentError::InvalidConfig(msg));
         for kind in [ContentKind::Video, ContentKind::Live] {
             let w = self.weights(kind);
-            if w.iter().any(|x| !(*x >= 0.0)) || (w.iter().sum::<f64>() - 1.0).abs() > 1e-9 {
+            if !w.iter().all(|x| *x >= 0.0) || (w.iter().sum::<f64>() - 1.0).abs() > 1e-9 {
                 return bad(format!(
                     "{} weights must be >= 0 and sum to 1, got {w:?}",
                     kind.plural()
@@ -391,10 +391,8 @@ impl ContentConfig {
         if self.min_cohort_size == 0 {
             return bad("min_cohort_size must be positive".into());
         }
-        if !(self.confidence_half_audience > 0.0 && self.confidence_half_peers > 0.0)
-            || !self.confidence_half_audience.is_finite()
-            || !self.confidence_half_peers.is_finite()
-        {
+        let positive = |x: f64| x > 0.0 && x.is_finite();
+        if !(positive(self.confidence_half_audience) && positive(self.confidence_half_peers)) {
             return bad("confidence half points must be finite and positive".into());
         }
         let f = self.value_factors;

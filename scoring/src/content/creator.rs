@@ -72,7 +72,7 @@ pub fn aggregate_content_score(
         .copied()
         .filter(|p| in_window(p.published_day))
         .collect();
-    recent.sort_by(|a, b| b.published_day.cmp(&a.published_day));
+    recent.sort_by_key(|p| std::cmp::Reverse(p.published_day));
     recent.truncate(config.max_pieces);
     let mut scores: Vec<f64> = recent.iter().map(|p| p.score).collect();
     scores.sort_by(f64::total_cmp);
