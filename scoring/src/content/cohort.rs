@@ -120,9 +120,11 @@ impl CohortSnapshot {
         config.validate()?;
         let first_day = i64::from(as_of_day) - i64::from(config.window_days);
         let mut index = GroupIndex::default();
-        let mut groups: Vec<[Vec<f32>; 4]> = Vec::new();
         let mut levels = Vec::new();
-        let mut count = 0;
+        let mut sizes: Vec<usize> = Vec::new();
+        // Pass 1: each member's rates and its three groups, and the size of every group.
+        let mut rates: Vec<[f32; 4]> = Vec::new();
+        let mut member_slots: Vec<[usize; 3]> = Vec::new();
         for piece in pieces {
             let day = i64::from(piece.published_day);
             if day <= first_day
@@ -131,28 +133,52 @@ impl CohortSnapshot {
             {
                 continue;
             }
-            let Some(rates) = piece.engagement.rates(piece.id)? else {
+            let Some(r) = piece.engagement.rates(piece.id)? else {
                 continue;
             };
-            count += 1;
             let kind = piece.engagement.kind();
-            for level in [
+            let slots = [
                 CohortLevel::Niche,
                 CohortLevel::ParentNiche,
                 CohortLevel::Market,
-            ] {
+            ]
+            .map(|level| {
                 let slot = *index
                     .entry(GroupKey::new(kind, level, &piece.cohort))
                     .or_insert_with(|| {
-                        groups.push(Default::default());
                         levels.push(level);
-                        groups.len() - 1
+                        sizes.push(0);
+                        sizes.len() - 1
                     });
-                for (values, rate) in groups[slot].iter_mut().zip(rates) {
-                    values.push(rate as f32);
-                }
+                sizes[slot] += 1;
+                slot
+            });
+            rates.push(r.map(|x| x as f32));
+            member_slots.push(slots);
+        }
+        // Pass 2: members listed group by group (a counting sort), then each group's values
+        // gathered into exactly sized vectors; far fewer cache misses than appending every
+        // value to one of thousands of growing vectors as it comes.
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        starts.push(0);
+        for size in &sizes {
+            starts.push(starts[starts.len() - 1] + size);
+        }
+        let mut next = starts.clone();
+        let mut by_group = vec![0usize; starts[sizes.len()]];
+        for (member, slots) in member_slots.iter().enumerate() {
+            for &slot in slots {
+                by_group[next[slot]] = member;
+                next[slot] += 1;
             }
         }
+        let mut groups: Vec<[Vec<f32>; 4]> = starts
+            .windows(2)
+            .map(|w| {
+                let members = &by_group[w[0]..w[1]];
+                std::array::from_fn(|c| members.iter().map(|&m| rates[m][c]).collect())
+            })
+            .collect();
         // Rates are finite and non-negative, so their bit patterns order like their values and
         // sort faster as integers than through a float comparison.
         for group in &mut groups {
@@ -164,7 +190,7 @@ impl CohortSnapshot {
             config_version: config.version,
             as_of_day,
             window_days: config.window_days,
-            pieces: count,
+            pieces: rates.len(),
             index,
             groups,
             levels,

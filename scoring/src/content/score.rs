@@ -137,38 +137,45 @@ impl<'a> Scorer<'a> {
             slots.push(self.snapshot.resolve(p.engagement.kind(), &p.cohort, min));
             rates.push(p.engagement.rates(p.id)?);
         }
-        // Counting sort of piece indices by group (bucket 0: no peers at all).
+        // Counting sort of the rated pieces by group (bucket 0: no peers at all), carrying
+        // their rates so the percentile pass reads them sequentially.
         let bucket = |slot: Option<usize>| slot.map_or(0, |s| s + 1);
-        let mut starts = vec![0usize; self.snapshot.group_count() + 2];
-        for &slot in &slots {
-            starts[bucket(slot) + 1] += 1;
+        let buckets = self.snapshot.group_count() + 1;
+        let mut starts = vec![0usize; buckets + 1];
+        for (slot, r) in slots.iter().zip(&rates) {
+            if r.is_some() {
+                starts[bucket(*slot) + 1] += 1;
+            }
         }
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
-        let mut order = vec![0usize; pieces.len()];
-        for (i, &slot) in slots.iter().enumerate() {
-            let next = &mut starts[bucket(slot)];
-            order[*next] = i;
-            *next += 1;
+        let mut next = starts.clone();
+        let mut order = vec![(0usize, [0.0f64; 4]); starts[buckets]];
+        for (i, (slot, r)) in slots.iter().zip(&rates).enumerate() {
+            if let Some(r) = r {
+                let at = &mut next[bucket(*slot)];
+                order[*at] = (i, *r);
+                *at += 1;
+            }
         }
         let mut percentiles = vec![[0.0f64; 4]; pieces.len()];
-        for i in order {
-            if let Some(r) = rates[i] {
-                let cohort = self.snapshot.cohort_at(slots[i]);
+        for b in 0..buckets {
+            let cohort = self.snapshot.cohort_at(b.checked_sub(1));
+            for &(i, r) in &order[starts[b]..starts[b + 1]] {
                 percentiles[i] = std::array::from_fn(|c| cohort.percentile(c, r[c]));
             }
         }
-        pieces
-            .iter()
-            .enumerate()
-            .map(|(i, piece)| {
-                let score = rates[i].map(|r| {
-                    self.compose(piece, r, percentiles[i], &self.snapshot.cohort_at(slots[i]))
-                });
-                self.with_pool(piece, score)
-            })
-            .collect()
+        // Filled by push into an exact allocation: collecting into a `Result` cannot know the
+        // length and would regrow (and copy) hundreds of megabytes.
+        let mut out = Vec::with_capacity(pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            let score = rates[i].map(|r| {
+                self.compose(piece, r, percentiles[i], &self.snapshot.cohort_at(slots[i]))
+            });
+            out.push(self.with_pool(piece, score)?);
+        }
+        Ok(out)
     }
 
     /// Puts a score together from a piece's rates and their percentiles in `cohort`.
