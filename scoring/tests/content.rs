@@ -570,3 +570,62 @@ fn only_the_most_recent_pieces_count() {
     let s = aggregate_content_score(&pieces, &[], 50.0, AS_OF, &config).unwrap();
     assert_eq!((s.pieces, s.trimmed_mean), (3, Some(80.0)));
 }
+
+#[test]
+fn niche_means_back_off_like_cohorts() {
+    let yoga = key(0, 3, 200, FollowerTier::Nano);
+    let skincare_uk = key(1, 1, 100, FollowerTier::Micro);
+    let mut scored: Vec<(CohortKey, f64)> = (0..30).map(|_| (skincare(), 60.0)).collect();
+    scored.extend((0..10).map(|_| (yoga, 20.0)));
+    scored.extend((0..5).map(|_| (skincare_uk, 10.0)));
+    let means = NicheMeans::from_scores(scored.iter().map(|(k, s)| (k, *s)), 30);
+    assert_eq!(means.prior(MarketId(0), NicheId(1)), 60.0);
+    // Yoga has 10 pieces: the US mean (30 * 60 + 10 * 20) / 40 = 50 is used.
+    assert_eq!(means.prior(MarketId(0), NicheId(3)), 50.0);
+    // The UK has 5 pieces in all: the overall mean (1,800 + 200 + 50) / 45.
+    assert!((means.prior(MarketId(1), NicheId(1)) - 2_050.0 / 45.0).abs() < 1e-9);
+    let empty = NicheMeans::from_scores(std::iter::empty(), 30);
+    assert_eq!(empty.prior(MarketId(0), NicheId(1)), 50.0);
+}
+
+#[test]
+fn a_live_stream_that_holds_viewers_longer_scores_higher() {
+    // The source's brand split a demo into steps and raised watch time from 9 s to 23 s.
+    let stream = |id: u64, seconds_per_viewer: u64| ContentPiece {
+        engagement: Engagement::Live(LiveStats {
+            viewers: 1_000,
+            watch_seconds: 1_000 * seconds_per_viewer,
+            comments: 1_000 * seconds_per_viewer / 60 / 20,
+            orders: 5,
+            shares: 10,
+        }),
+        ..uniform(id, skincare(), 0)
+    };
+    let pieces: Vec<_> = (1..=40).map(|s| stream(s, s)).collect();
+    let config = ContentConfig::default();
+    let snapshot = CohortSnapshot::build(&pieces, AS_OF, &config).unwrap();
+    let scorer = Scorer::new(&config, &snapshot).unwrap();
+    let before = scorer.score(&stream(100, 9)).unwrap().unwrap();
+    let after = scorer.score(&stream(101, 23)).unwrap().unwrap();
+    assert!(after.score > before.score + 10.0);
+    let labels = CohortLabels {
+        market: "US",
+        niche: "skincare",
+        parent_niche: "beauty",
+    };
+    let e = scorer.explain(&stream(100, 9), &before, &labels);
+    assert!(
+        e.components[0].text.starts_with(
+            "Your average watch time is 9 s, at the 21st percentile of US skincare live streams"
+        ),
+        "{}",
+        e.components[0].text
+    );
+    // The weakest-but-heaviest component, watch time, is the first thing to fix.
+    assert_eq!(e.suggestions[0].component, Some(Component::AvgWatchTime));
+    assert!(
+        e.suggestions[0].text.contains("reaching the median (21 s)"),
+        "{}",
+        e.suggestions[0].text
+    );
+}

@@ -1,8 +1,10 @@
 //! Creator (or shop) content score: a robust rolling aggregate of recent pieces' scores.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
-use super::{ContentError, CreatorConfig, Severity};
+use super::{CohortKey, ContentError, CreatorConfig, MarketId, NicheId, Severity};
 
 /// A recent piece's score, as stored by the recompute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,4 +105,56 @@ pub fn aggregate_content_score(
         penalty,
         confidence: 1.0 - prior_share,
     })
+}
+
+/// Mean content score per market and niche: the prior [`aggregate_content_score`] shrinks a
+/// creator with few pieces toward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NicheMeans {
+    niches: HashMap<(MarketId, NicheId), (f64, usize)>,
+    markets: HashMap<MarketId, (f64, usize)>,
+    overall: (f64, usize),
+    min_pieces: usize,
+}
+
+impl NicheMeans {
+    /// Collects `(cohort, score)` pairs, e.g. the scored pieces of a recompute. A niche mean is
+    /// trusted from `min_pieces` pieces on (use the cohort minimum, 30 by default, for the same
+    /// reason); below that the market mean is used, then the overall mean.
+    pub fn from_scores<'a>(
+        scores: impl IntoIterator<Item = (&'a CohortKey, f64)>,
+        min_pieces: usize,
+    ) -> Self {
+        let mut means = Self {
+            niches: HashMap::new(),
+            markets: HashMap::new(),
+            overall: (0.0, 0),
+            min_pieces,
+        };
+        let add = |acc: &mut (f64, usize), score: f64| {
+            acc.0 += score;
+            acc.1 += 1;
+        };
+        for (key, score) in scores {
+            add(
+                means.niches.entry((key.market, key.niche)).or_default(),
+                score,
+            );
+            add(means.markets.entry(key.market).or_default(), score);
+            add(&mut means.overall, score);
+        }
+        means
+    }
+
+    /// The prior for a creator of `niche` in `market`; the neutral 50 when nothing is known.
+    pub fn prior(&self, market: MarketId, niche: NicheId) -> f64 {
+        let trusted = |acc: Option<&(f64, usize)>| {
+            acc.filter(|(_, n)| *n >= self.min_pieces.max(1))
+                .map(|(sum, n)| sum / *n as f64)
+        };
+        trusted(self.niches.get(&(market, niche)))
+            .or_else(|| trusted(self.markets.get(&market)))
+            .or_else(|| trusted(Some(&self.overall)))
+            .unwrap_or(50.0)
+    }
 }

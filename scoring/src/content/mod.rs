@@ -41,7 +41,7 @@ pub use config::{
     ContentConfig, CreatorConfig, LiveWeights, PiecePenalties, PoolConfig, ValueFactors,
     VideoWeights,
 };
-pub use creator::{AggregateScore, RecentScore, Violation, aggregate_content_score};
+pub use creator::{AggregateScore, NicheMeans, RecentScore, Violation, aggregate_content_score};
 pub use error::ContentError;
 pub use explain::{CohortLabels, ComponentExplanation, Explanation, Suggestion};
 pub use pool::{PoolDecision, PoolStatus, evaluate_pool, initial_pool_size};
