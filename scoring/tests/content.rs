@@ -407,6 +407,60 @@ fn explanation_names_the_cohort_and_suggests_the_biggest_gain() {
 }
 
 #[test]
+fn suggestions_aim_at_the_next_target_percentile() {
+    let pieces = ladder(0, skincare(), 40);
+    let config = ContentConfig {
+        max_suggestions: 10,
+        ..ContentConfig::default()
+    };
+    let snapshot = CohortSnapshot::build(&pieces, AS_OF, &config).unwrap();
+    let scorer = Scorer::new(&config, &snapshot).unwrap();
+    // Completion 86.25 -> 90th, like 61.25 -> 75th, comment 23.75 -> median, share 73.75 -> 75th.
+    let piece = video(
+        999,
+        skincare(),
+        VideoStats {
+            views: 1_000,
+            completions: 35,
+            likes: 25,
+            comments: 10,
+            shares: 30,
+        },
+    );
+    let score = scorer.score(&piece).unwrap().unwrap();
+    let labels = CohortLabels {
+        market: "US",
+        niche: "skincare",
+        parent_niche: "beauty",
+    };
+    let e = scorer.explain(&piece, &score, &labels);
+    let like = e
+        .suggestions
+        .iter()
+        .find(|s| s.component == Some(Component::Like))
+        .unwrap();
+    assert_eq!(like.target_percentile, Some(75.0));
+    assert!(
+        like.text.contains("reaching the 75th percentile (3.1%)"),
+        "{}",
+        like.text
+    );
+    let completion = e
+        .suggestions
+        .iter()
+        .find(|s| s.component == Some(Component::Completion))
+        .unwrap();
+    assert_eq!(completion.target_percentile, Some(90.0));
+    // Share is 1.25 percentile points short of 75: 0.25 points, below the 0.5 worth showing.
+    assert!(
+        e.suggestions
+            .iter()
+            .all(|s| s.component != Some(Component::Share))
+    );
+    assert!(e.suggestions.windows(2).all(|w| w[0].gain >= w[1].gain));
+}
+
+#[test]
 fn explanation_of_a_frozen_piece_has_no_suggestions() {
     let pieces = ladder(0, skincare(), 40);
     let config = ContentConfig::default();

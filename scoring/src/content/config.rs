@@ -329,6 +329,9 @@ pub struct ContentConfig {
     pub min_suggestion_gain: f64,
     /// How many improvement suggestions an explanation offers: 2.
     pub max_suggestions: usize,
+    /// Percentiles a suggestion aims at, ascending: 50, 75, 90. A component is pointed at the
+    /// next one above it, a step a creator can picture rather than "reach the top".
+    pub suggestion_targets: Vec<f64>,
 }
 
 impl Default for ContentConfig {
@@ -348,6 +351,7 @@ impl Default for ContentConfig {
             creator: CreatorConfig::default(),
             min_suggestion_gain: 0.5,
             max_suggestions: 2,
+            suggestion_targets: vec![50.0, 75.0, 90.0],
         }
     }
 }
@@ -414,6 +418,12 @@ impl ContentConfig {
         if !(self.min_suggestion_gain >= 0.0 && self.min_suggestion_gain.is_finite()) {
             return bad("min_suggestion_gain must be finite and >= 0".into());
         }
+        let t = &self.suggestion_targets;
+        if t.iter().any(|x| !(0.0..100.0).contains(x)) || t.windows(2).any(|w| w[0] >= w[1]) {
+            return bad(format!(
+                "suggestion_targets must be strictly ascending within [0, 100), got {t:?}"
+            ));
+        }
         self.pools.validate()?;
         self.creator.validate()
     }
@@ -463,6 +473,9 @@ mod tests {
         assert!(c.validate().is_err());
         let mut c = ContentConfig::default();
         c.live_weights.share = f64::NAN;
+        assert!(c.validate().is_err());
+        let mut c = ContentConfig::default();
+        c.suggestion_targets = vec![75.0, 50.0];
         assert!(c.validate().is_err());
     }
 }

@@ -63,14 +63,6 @@ pub struct Explanation {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// Percentile milestones a suggestion aims at, with their words: the next one above the current
-/// percentile is the target, a step a creator can picture rather than "reach the top".
-const MILESTONES: [(f64, &str); 3] = [
-    (50.0, "the median"),
-    (75.0, "the top quarter"),
-    (90.0, "the top 10%"),
-];
-
 impl Scorer<'_> {
     /// Explains `score`, which must be this scorer's score of `piece`.
     pub fn explain(
@@ -108,9 +100,17 @@ impl Scorer<'_> {
         let mut suggestions = Vec::new();
         if !score.frozen {
             for (i, c) in score.components.iter().enumerate() {
-                let Some(&(target, words)) = MILESTONES.iter().find(|(m, _)| *m > c.percentile)
+                let Some(&target) = config
+                    .suggestion_targets
+                    .iter()
+                    .find(|t| **t > c.percentile)
                 else {
                     continue;
+                };
+                let words = if target == 50.0 {
+                    "the median".to_string()
+                } else {
+                    format!("the {} percentile", ordinal(target))
                 };
                 let Some(target_rate) = cohort.value_at_percentile(i, target) else {
                     continue;
