@@ -474,8 +474,10 @@ mod tests {
         let mut c = ContentConfig::default();
         c.live_weights.share = f64::NAN;
         assert!(c.validate().is_err());
-        let mut c = ContentConfig::default();
-        c.suggestion_targets = vec![75.0, 50.0];
+        let c = ContentConfig {
+            suggestion_targets: vec![75.0, 50.0],
+            ..ContentConfig::default()
+        };
         assert!(c.validate().is_err());
     }
 }
