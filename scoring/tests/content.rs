@@ -136,6 +136,19 @@ fn too_small_market_uses_what_it_has_with_low_confidence() {
     assert_eq!(s.peers, 0);
     assert_eq!(s.confidence, 0.0);
     assert!(s.components.iter().all(|c| c.percentile == 50.0));
+    let config = ContentConfig::default();
+    let snapshot = CohortSnapshot::build(&big, AS_OF, &config).unwrap();
+    let scorer = Scorer::new(&config, &snapshot).unwrap();
+    let lonely = uniform(999, other_market, 5);
+    let labels = CohortLabels {
+        market: "UK",
+        niche: "skincare",
+        parent_niche: "beauty",
+    };
+    let e = scorer.explain(&lonely, &s, &labels);
+    assert!(e.components[0].text.contains("no comparable videos yet"));
+    // Nothing to aim at without peers; only the value grade remains as advice.
+    assert!(e.suggestions.iter().all(|s| s.component.is_none()));
 }
 
 #[test]

@@ -86,14 +86,25 @@ impl Scorer<'_> {
                 weight: c.weight,
                 points: c.points,
                 level: c.level,
-                text: format!(
-                    "Your {} is {}, at the {} percentile of {group} ({:.0}% weight, {:.1} points).",
-                    c.component.name(),
-                    c.component.format_value(c.rate),
-                    ordinal(c.percentile),
-                    c.weight * 100.0,
-                    c.points
-                ),
+                text: if score.peers == 0 {
+                    format!(
+                        "Your {} is {}; there are no comparable {} yet, so it counts as average ({:.0}% weight, {:.1} points).",
+                        c.component.name(),
+                        c.component.format_value(c.rate),
+                        score.kind.plural(),
+                        c.weight * 100.0,
+                        c.points
+                    )
+                } else {
+                    format!(
+                        "Your {} is {}, at the {} percentile of {group} ({:.0}% weight, {:.1} points).",
+                        c.component.name(),
+                        c.component.format_value(c.rate),
+                        ordinal(c.percentile),
+                        c.weight * 100.0,
+                        c.points
+                    )
+                },
             })
             .collect();
 
