@@ -102,12 +102,16 @@ fn small_niche_backs_off_to_parent_then_market() {
     pieces.extend(ladder(100, makeup, 40));
     let s = score_of(&pieces, &uniform(999, skincare(), 10));
     assert_eq!((s.level, s.peers), (CohortLevel::ParentNiche, 45));
+    // Below 10 per mille: 5 skincare and 9 makeup pieces; one makeup tie.
+    assert!((s.base - 14.5 / 45.0 * 100.0).abs() < 1e-9);
     // With makeup at 20, the parent holds 25 < 30: back off to the market (+40 yoga).
     let mut pieces = ladder(0, skincare(), 5);
     pieces.extend(ladder(100, makeup, 20));
     pieces.extend(ladder(200, yoga, 40));
     let s = score_of(&pieces, &uniform(999, skincare(), 10));
     assert_eq!((s.level, s.peers), (CohortLevel::Market, 65));
+    // Below 10 per mille: 5 + 9 + 9 pieces; ties in makeup and yoga.
+    assert!((s.base - 24.0 / 65.0 * 100.0).abs() < 1e-9);
     assert!(s.components.iter().all(|c| c.level == CohortLevel::Market));
 }
 
@@ -695,4 +699,64 @@ fn a_live_stream_that_holds_viewers_longer_scores_higher() {
         "{}",
         e.suggestions[0].text
     );
+}
+
+#[test]
+fn snapshot_percentiles_match_a_brute_force_count() {
+    let market = generate(&SyntheticParams {
+        pieces: 4_000,
+        markets: 2,
+        niches: 20,
+        seed: 3,
+        ..SyntheticParams::default()
+    })
+    .unwrap();
+    let config = ContentConfig::default();
+    let snapshot = CohortSnapshot::build(&market.pieces, 20_000, &config).unwrap();
+    let scorer = Scorer::new(&config, &snapshot).unwrap();
+    let members: Vec<(&ContentPiece, [f64; 4])> = market
+        .pieces
+        .iter()
+        .filter(|p| p.published_day > 20_000 - 28 && p.engagement.audience() >= 100)
+        .map(|p| (p, p.engagement.rates(p.id).unwrap().unwrap()))
+        .collect();
+    let mut levels_seen = std::collections::HashSet::new();
+    for piece in market.pieces.iter().take(400) {
+        let Some(s) = scorer.score(piece).unwrap() else {
+            continue;
+        };
+        levels_seen.insert(s.level);
+        let (a, b) = (&piece.cohort, piece.engagement.kind());
+        let peers: Vec<&[f64; 4]> = members
+            .iter()
+            .filter(|(p, _)| {
+                let k = &p.cohort;
+                p.engagement.kind() == b
+                    && k.market == a.market
+                    && k.tier == a.tier
+                    && match s.level {
+                        CohortLevel::Niche => k.niche == a.niche,
+                        CohortLevel::ParentNiche => k.parent_niche == a.parent_niche,
+                        CohortLevel::Market => true,
+                    }
+            })
+            .map(|(_, r)| r)
+            .collect();
+        assert_eq!(s.peers, peers.len());
+        if peers.is_empty() {
+            assert!(s.components.iter().all(|c| c.percentile == 50.0));
+            continue;
+        }
+        for (c, component) in s.components.iter().enumerate() {
+            let v = component.rate as f32;
+            let below = peers.iter().filter(|r| (r[c] as f32) < v).count();
+            let ties = peers.iter().filter(|r| (r[c] as f32) == v).count();
+            let expected = (below as f64 + 0.5 * ties as f64) * 100.0 / peers.len() as f64;
+            assert!(
+                (component.percentile - expected).abs() < 1e-9,
+                "{component:?}"
+            );
+        }
+    }
+    assert_eq!(levels_seen.len(), 3);
 }
