@@ -21,29 +21,33 @@ pub enum CohortLevel {
 }
 
 /// Key of one sorted group. The follower tier is kept at every level: a nano creator's rates are
-/// not comparable with a mega creator's even across a whole market.
+/// not comparable with a mega creator's even across a whole market. A niche group is keyed with
+/// its parent too, so a niche the caller files under two parents becomes two groups and every
+/// parent group is exactly the union of its niche groups (which the build relies on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct GroupKey {
     kind: ContentKind,
     level: CohortLevel,
     market: MarketId,
-    niche: NicheId,
     tier: FollowerTier,
+    niche: Option<NicheId>,
+    parent: Option<NicheId>,
 }
 
 impl GroupKey {
     fn new(kind: ContentKind, level: CohortLevel, key: &CohortKey) -> Self {
-        let niche = match level {
-            CohortLevel::Niche => key.niche,
-            CohortLevel::ParentNiche => key.parent_niche,
-            CohortLevel::Market => NicheId(u32::MAX),
+        let (niche, parent) = match level {
+            CohortLevel::Niche => (Some(key.niche), Some(key.parent_niche)),
+            CohortLevel::ParentNiche => (None, Some(key.parent_niche)),
+            CohortLevel::Market => (None, None),
         };
         Self {
             kind,
             level,
             market: key.market,
-            niche,
             tier: key.tier,
+            niche,
+            parent,
         }
     }
 }
@@ -92,6 +96,25 @@ impl Hasher for KeyHasher {
 
 type GroupIndex = HashMap<GroupKey, usize, BuildHasherDefault<KeyHasher>>;
 
+/// Group slots in creation order, with each group's level and the group one level above it.
+#[derive(Default)]
+struct Layout {
+    index: GroupIndex,
+    levels: Vec<CohortLevel>,
+    above: Vec<Option<usize>>,
+}
+
+impl Layout {
+    /// The slot of `key`, created if new.
+    fn slot(&mut self, key: GroupKey) -> usize {
+        *self.index.entry(key).or_insert_with(|| {
+            self.levels.push(key.level);
+            self.above.push(None);
+            self.levels.len() - 1
+        })
+    }
+}
+
 /// Percentile tables of all cohorts of one window, built once per recompute.
 ///
 /// Each cohort holds, per component, the ascending sorted values of the pieces published in the
@@ -119,12 +142,11 @@ impl CohortSnapshot {
     ) -> Result<Self, ContentError> {
         config.validate()?;
         let first_day = i64::from(as_of_day) - i64::from(config.window_days);
-        let mut index = GroupIndex::default();
-        let mut levels = Vec::new();
-        let mut sizes: Vec<usize> = Vec::new();
-        // Pass 1: each member's rates and its three groups, and the size of every group.
+        let mut layout = Layout::default();
+        // Pass 1: each member's rates and niche group; parent and market groups are created
+        // with the first member of each niche group.
         let mut rates: Vec<[f32; 4]> = Vec::new();
-        let mut member_slots: Vec<[usize; 3]> = Vec::new();
+        let mut member_group: Vec<usize> = Vec::new();
         for piece in pieces {
             let day = i64::from(piece.published_day);
             if day <= first_day
@@ -137,53 +159,76 @@ impl CohortSnapshot {
                 continue;
             };
             let kind = piece.engagement.kind();
-            let slots = [
-                CohortLevel::Niche,
-                CohortLevel::ParentNiche,
-                CohortLevel::Market,
-            ]
-            .map(|level| {
-                let slot = *index
-                    .entry(GroupKey::new(kind, level, &piece.cohort))
-                    .or_insert_with(|| {
-                        levels.push(level);
-                        sizes.push(0);
-                        sizes.len() - 1
-                    });
-                sizes[slot] += 1;
-                slot
-            });
+            let niche_key = GroupKey::new(kind, CohortLevel::Niche, &piece.cohort);
+            let slot = match layout.index.get(&niche_key) {
+                Some(&slot) => slot,
+                None => {
+                    let niche = layout.slot(niche_key);
+                    let parent =
+                        layout.slot(GroupKey::new(kind, CohortLevel::ParentNiche, &piece.cohort));
+                    let market =
+                        layout.slot(GroupKey::new(kind, CohortLevel::Market, &piece.cohort));
+                    layout.above[niche] = Some(parent);
+                    layout.above[parent] = Some(market);
+                    niche
+                }
+            };
             rates.push(r.map(|x| x as f32));
-            member_slots.push(slots);
+            member_group.push(slot);
         }
-        // Pass 2: members listed group by group (a counting sort), then each group's values
-        // gathered into exactly sized vectors; far fewer cache misses than appending every
-        // value to one of thousands of growing vectors as it comes.
-        let mut starts = Vec::with_capacity(sizes.len() + 1);
-        starts.push(0);
-        for size in &sizes {
-            starts.push(starts[starts.len() - 1] + size);
+        let Layout {
+            index,
+            levels,
+            above,
+        } = layout;
+        // Pass 2: members listed niche group by niche group (a counting sort), each group's
+        // values gathered into exactly sized vectors and sorted. Rates are finite and
+        // non-negative, so their bit patterns order like their values and sort faster as
+        // integers than through a float comparison.
+        let mut starts = vec![0usize; levels.len() + 1];
+        for &slot in &member_group {
+            starts[slot + 1] += 1;
+        }
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
         }
         let mut next = starts.clone();
-        let mut by_group = vec![0usize; starts[sizes.len()]];
-        for (member, slots) in member_slots.iter().enumerate() {
-            for &slot in slots {
-                by_group[next[slot]] = member;
-                next[slot] += 1;
-            }
+        let mut by_group = vec![0usize; rates.len()];
+        for (member, &slot) in member_group.iter().enumerate() {
+            by_group[next[slot]] = member;
+            next[slot] += 1;
         }
         let mut groups: Vec<[Vec<f32>; 4]> = starts
             .windows(2)
             .map(|w| {
                 let members = &by_group[w[0]..w[1]];
-                std::array::from_fn(|c| members.iter().map(|&m| rates[m][c]).collect())
+                std::array::from_fn(|c| {
+                    let mut values: Vec<f32> = members.iter().map(|&m| rates[m][c]).collect();
+                    values.sort_unstable_by_key(|v| v.to_bits());
+                    values
+                })
             })
             .collect();
-        // Rates are finite and non-negative, so their bit patterns order like their values and
-        // sort faster as integers than through a float comparison.
-        for group in &mut groups {
-            for values in group.iter_mut() {
-                values.sort_unstable_by_key(|v| v.to_bits());
+        // Pass 3: parent groups merge their niche groups, then market groups their parent
+        // groups. The stable sort finds the sorted runs and merges them, far cheaper than
+        // sorting every level from scratch.
+        let mut below: Vec<Vec<usize>> = vec![Vec::new(); levels.len()];
+        for (slot, up) in above.iter().enumerate() {
+            if let Some(up) = *up {
+                below[up].push(slot);
+            }
+        }
+        for level in [CohortLevel::ParentNiche, CohortLevel::Market] {
+            for slot in (0..levels.len()).filter(|&s| levels[s] == level) {
+                let merged: [Vec<f32>; 4] = std::array::from_fn(|c| {
+                    let mut values: Vec<f32> = below[slot]
+                        .iter()
+                        .flat_map(|&child| groups[child][c].iter().copied())
+                        .collect();
+                    values.sort_by_key(|v| v.to_bits());
+                    values
+                });
+                groups[slot] = merged;
             }
         }
         Ok(Self {
