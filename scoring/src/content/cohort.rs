@@ -119,8 +119,9 @@ impl Layout {
 ///
 /// Each cohort holds, per component, the ascending sorted values of the pieces published in the
 /// window `(as_of_day - window_days, as_of_day]` with at least `min_audience_for_cohort` views.
-/// Values are stored as `f32`: four significant digits of a rate are plenty to rank it, and half
-/// the memory keeps a million-piece snapshot in cache-friendlier 50 MB.
+/// Values are stored as `f32`: seven significant digits are plenty to rank a rate, and half the
+/// memory keeps a million-piece snapshot in a cache-friendlier 50 MB. A piece inside the window
+/// is part of its own cohort; the mid-rank percentile counts it as half a tie with itself.
 #[derive(Debug, Clone)]
 pub struct CohortSnapshot {
     config_version: u32,
