@@ -198,7 +198,8 @@ impl Engagement {
     }
 
     /// The four component values, in the order of [`Component::of`] for this kind, or `None`
-    /// while the audience is zero (nothing to divide by yet).
+    /// while the audience is zero (nothing to divide by yet). `piece` is only the id quoted in
+    /// the error when the counts are impossible.
     pub fn rates(&self, piece: u64) -> Result<Option<[f64; 4]>, ContentError> {
         match *self {
             Engagement::Video(v) => {
