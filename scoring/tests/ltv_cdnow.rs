@@ -176,7 +176,12 @@ fn lifetimes_full_precision_bgnbd() -> BgNbdParams {
         .filter(|r| num(r, "frequency") > 0.0 && (0.05..0.95).contains(&num(r, "p_alive")))
         .map(|r| {
             let p = num(r, "p_alive");
-            (num(r, "frequency"), num(r, "recency"), num(r, "T"), ((1.0 - p) / p).ln())
+            (
+                num(r, "frequency"),
+                num(r, "recency"),
+                num(r, "T"),
+                ((1.0 - p) / p).ln(),
+            )
         })
         .collect();
     let model = |t: &[f64; 4], (x, tx, age, _): (f64, f64, f64, f64)| {
@@ -295,7 +300,10 @@ fn model_choice_fits_both_variants_and_keeps_the_better_holdout() {
     let obs = holdout_observations();
     let choice = choose_count_model(&obs, 39.0, &LtvConfig::default()).unwrap();
     let (bg, mbg) = (&choice.bgnbd, &choice.modified);
-    println!("bg mse {} mbg mse {}", bg.1.mean_squared_error, mbg.1.mean_squared_error);
+    println!(
+        "bg mse {} mbg mse {}",
+        bg.1.mean_squared_error, mbg.1.mean_squared_error
+    );
     println!("mbg {:?} ll {}", mbg.0.params, mbg.0.log_likelihood);
     assert_eq!(bg.0.params.kind, DropoutModel::BgNbd);
     assert_eq!(mbg.0.params.kind, DropoutModel::ModifiedBgNbd);
@@ -326,7 +334,11 @@ fn model_choice_fits_both_variants_and_keeps_the_better_holdout() {
             .sum()
     };
     let at = direct_ll(&mbg.0.params.params);
-    assert!((at - mbg.0.log_likelihood).abs() < 1e-6, "{at} vs {}", mbg.0.log_likelihood);
+    assert!(
+        (at - mbg.0.log_likelihood).abs() < 1e-6,
+        "{at} vs {}",
+        mbg.0.log_likelihood
+    );
     for k in 0..4 {
         for f in [0.999, 1.001] {
             let mut p = mbg.0.params.params;

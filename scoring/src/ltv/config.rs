@@ -88,7 +88,11 @@ impl LtvConfig {
             ));
         }
         if self.max_series_terms < 10 {
-            return Err(bad("max_series_terms", self.max_series_terms, "must be >= 10"));
+            return Err(bad(
+                "max_series_terms",
+                self.max_series_terms,
+                "must be >= 10",
+            ));
         }
         if self.periods == 0 {
             return Err(bad("periods", 0, "must be >= 1"));
@@ -111,7 +115,11 @@ impl LtvConfig {
             return Err(bad("take_rate", self.take_rate, "must be in (0, 1]"));
         }
         if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
-            return Err(bad("interval_level", self.interval_level, "must be in (0, 1)"));
+            return Err(bad(
+                "interval_level",
+                self.interval_level,
+                "must be in (0, 1)",
+            ));
         }
         if self.interval_draws < 2 {
             return Err(bad("interval_draws", self.interval_draws, "must be >= 2"));

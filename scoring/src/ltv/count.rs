@@ -226,7 +226,9 @@ impl CountData {
 impl CountModel {
     /// A model from parameters, checked to be finite and positive.
     pub fn new(kind: DropoutModel, params: BgNbdParams) -> Result<Self, LtvError> {
-        for (name, value) in Self::NAMES.iter().zip([params.r, params.alpha, params.a, params.b])
+        for (name, value) in Self::NAMES
+            .iter()
+            .zip([params.r, params.alpha, params.a, params.b])
         {
             check_param(name, value)?;
         }
@@ -356,5 +358,81 @@ impl CountModel {
         config: &LtvConfig,
     ) -> Result<f64, LtvError> {
         self.expected_transactions(&Summary::new(0, 0.0, 0.0), t, config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<CountRow> {
+        [
+            (0, 0.0, 30.0, 3.0),
+            (1, 5.0, 30.0, 2.0),
+            (3, 25.0, 35.0, 1.0),
+            (12, 10.0, 38.0, 1.0),
+        ]
+        .map(|(frequency, recency, age, weight)| CountRow {
+            frequency,
+            recency,
+            age,
+            weight,
+        })
+        .to_vec()
+    }
+
+    #[test]
+    fn analytic_gradient_matches_finite_differences() {
+        let data = CountData::new(&rows()).unwrap();
+        let p = BgNbdParams {
+            r: 0.7,
+            alpha: 0.4,
+            a: 0.9,
+            b: 1.8,
+        };
+        for kind in [DropoutModel::BgNbd, DropoutModel::ModifiedBgNbd] {
+            let (_, g) = data.log_likelihood(kind, &p);
+            for k in 0..4 {
+                let bump = |f: f64| {
+                    let mut q = [p.r, p.alpha, p.a, p.b];
+                    q[k] *= f;
+                    let q = BgNbdParams {
+                        r: q[0],
+                        alpha: q[1],
+                        a: q[2],
+                        b: q[3],
+                    };
+                    data.log_likelihood(kind, &q).0
+                };
+                let v = [p.r, p.alpha, p.a, p.b][k];
+                let h = 1e-6;
+                let numeric = (bump(1.0 + h) - bump(1.0 - h)) / (2.0 * h * v);
+                assert!(
+                    (g[k] - numeric).abs() < 1e-6 * (1.0 + numeric.abs()),
+                    "{kind:?} {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn weights_equal_repeated_rows() {
+        let m = CountModel::new(
+            DropoutModel::BgNbd,
+            BgNbdParams {
+                r: 0.3,
+                alpha: 4.0,
+                a: 0.8,
+                b: 2.4,
+            },
+        )
+        .unwrap();
+        let weighted = m.log_likelihood(&rows()).unwrap();
+        let expanded: Vec<CountRow> = rows()
+            .iter()
+            .flat_map(|r| std::iter::repeat_n(CountRow { weight: 1.0, ..*r }, r.weight as usize))
+            .collect();
+        let unweighted = m.log_likelihood(&expanded).unwrap();
+        assert!((weighted - unweighted).abs() < 1e-9);
     }
 }

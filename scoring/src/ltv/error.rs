@@ -22,7 +22,9 @@ pub enum SummaryError {
         value: f64,
     },
     /// The last repeat purchase lies after the end of observation.
-    #[error("recency {recency} exceeds age {age}; the last purchase cannot be after the end of observation")]
+    #[error(
+        "recency {recency} exceeds age {age}; the last purchase cannot be after the end of observation"
+    )]
     RecencyAfterAge {
         /// Time of the last repeat purchase.
         recency: f64,
@@ -36,7 +38,9 @@ pub enum SummaryError {
         recency: f64,
     },
     /// Gamma-Gamma needs a positive average spend for every repeat buyer.
-    #[error("monetary value {value} for a customer with {frequency} repeat purchases; it must be > 0")]
+    #[error(
+        "monetary value {value} for a customer with {frequency} repeat purchases; it must be > 0"
+    )]
     NonPositiveMonetary {
         /// Number of repeat purchases.
         frequency: u32,
@@ -119,7 +123,9 @@ pub enum LtvError {
     #[error("the log-likelihood is not finite at the optimiser's start point")]
     NonFiniteLikelihood,
     /// An interval was asked of a model built without parameter covariances.
-    #[error("no parameter covariance: build the model from fits whose Hessian was positive definite")]
+    #[error(
+        "no parameter covariance: build the model from fits whose Hessian was positive definite"
+    )]
     NoCovariance,
     /// The holdout report needs at least one customer.
     #[error("no holdout observations")]

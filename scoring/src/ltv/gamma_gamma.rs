@@ -57,7 +57,11 @@ impl SpendData {
             return Err(LtvError::NoRepeatBuyers);
         }
         let n: f64 = rows.iter().map(|r| r.weight).sum();
-        let mean = rows.iter().map(|r| r.weight * r.monetary_value).sum::<f64>() / n;
+        let mean = rows
+            .iter()
+            .map(|r| r.weight * r.monetary_value)
+            .sum::<f64>()
+            / n;
         let scale = 1.0 / mean;
         let mut groups: Vec<(f64, f64, f64)> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -136,7 +140,10 @@ impl GammaGammaParams {
             let gg = to_params(x);
             let (ll, g) = data.log_likelihood(&gg);
             let vals = [gg.p, gg.q, gg.v];
-            (-ll / data.n, std::array::from_fn(|i| -g[i] * vals[i] / data.n))
+            (
+                -ll / data.n,
+                std::array::from_fn(|i| -g[i] * vals[i] / data.n),
+            )
         };
         fit_log_params(mean_nll, [0.1; 3], data.n, config, |x, ll_scaled| {
             let mut gg = to_params(x);
@@ -182,5 +189,52 @@ impl GammaGammaParams {
             });
         }
         Ok(self.p * (self.v + x * m) / denom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analytic_gradient_matches_finite_differences() {
+        let rows: Vec<SpendRow> = [(1, 20.0, 2.0), (2, 35.5, 1.0), (7, 12.0, 3.0)]
+            .map(|(frequency, monetary_value, weight)| SpendRow {
+                frequency,
+                monetary_value,
+                weight,
+            })
+            .to_vec();
+        let data = SpendData::new(&rows).unwrap();
+        let p = GammaGammaParams {
+            p: 3.0,
+            q: 2.5,
+            v: 0.8,
+        };
+        let (_, g) = data.log_likelihood(&p);
+        for k in 0..3 {
+            let at = |f: f64| {
+                let mut v = p.values();
+                v[k] *= f;
+                data.log_likelihood(&p.with_values(&v)).0
+            };
+            let h = 1e-6;
+            let numeric = (at(1.0 + h) - at(1.0 - h)) / (2.0 * h * p.values()[k]);
+            assert!((g[k] - numeric).abs() < 1e-6 * (1.0 + numeric.abs()), "{k}");
+        }
+    }
+
+    #[test]
+    fn expected_value_equals_the_lifetimes_form() {
+        let gg = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        let s = Summary {
+            monetary_value: 22.35,
+            ..Summary::new(2, 30.43, 38.86)
+        };
+        let w = gg.p * 2.0 / (gg.p * 2.0 + gg.q - 1.0);
+        let lifetimes = (1.0 - w) * gg.v * gg.p / (gg.q - 1.0) + w * 22.35;
+        assert!((gg.expected_value(&s).unwrap() - lifetimes).abs() < 1e-12);
+        let population = gg.v * gg.p / (gg.q - 1.0);
+        assert!((gg.population_mean().unwrap() - population).abs() < 1e-12);
     }
 }

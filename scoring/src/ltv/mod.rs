@@ -31,6 +31,8 @@ pub use count::{BgNbdParams, CountModel, DropoutModel};
 pub use error::{LtvError, SummaryError};
 pub use fit::{Fit, Parameters};
 pub use gamma_gamma::GammaGammaParams;
-pub use holdout::{FrequencyBucket, HoldoutObservation, HoldoutReport, ModelChoice, choose_count_model};
+pub use holdout::{
+    FrequencyBucket, HoldoutObservation, HoldoutReport, ModelChoice, choose_count_model,
+};
 pub use summary::{CountRow, SpendRow, Summary, collapse_counts, collapse_spend};
 pub use value::{CreatorValue, LtvInterval, LtvModel};

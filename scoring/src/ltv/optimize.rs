@@ -137,7 +137,8 @@ where
     if !value.is_finite() || gradient.iter().any(|g| !g.is_finite()) {
         return None;
     }
-    let identity: [[f64; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| f64::from(u8::from(i == j))));
+    let identity: [[f64; N]; N] =
+        std::array::from_fn(|i| std::array::from_fn(|j| f64::from(u8::from(i == j))));
     let mut h = identity;
     let mut fresh = true;
     let mut x = x0;

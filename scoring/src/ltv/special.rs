@@ -76,8 +76,7 @@ pub(crate) fn expected_numerator(
     loop {
         let ratio = (alpha1 + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * z;
         let bound = ratio.abs().max(z);
-        if term == 0.0 || (bound < 1.0 && term.abs() * bound / (1.0 - bound) <= 1e-17 * sum.abs())
-        {
+        if term == 0.0 || (bound < 1.0 && term.abs() * bound / (1.0 - bound) <= 1e-17 * sum.abs()) {
             break;
         }
         if count >= max_terms {
@@ -123,7 +122,10 @@ mod tests {
         for &x in &[0.07, 0.3, 1.7, 4.2, 12.5, 300.0] {
             let h = 1e-5 * x;
             let numeric = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
-            assert!((digamma(x) - numeric).abs() < 1e-7 * (1.0 + digamma(x).abs()), "{x}");
+            assert!(
+                (digamma(x) - numeric).abs() < 1e-7 * (1.0 + digamma(x).abs()),
+                "{x}"
+            );
         }
     }
 }
