@@ -153,8 +153,9 @@ fn solve4(mut m: [[f64; 4]; 4], mut v: [f64; 4]) -> [f64; 4] {
         v.swap(col, pivot);
         for row in col + 1..4 {
             let f = m[row][col] / m[col][col];
-            for k in col..4 {
-                m[row][k] -= f * m[col][k];
+            let pivot_row = m[col];
+            for (target, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                *target -= f * p;
             }
             v[row] -= f * v[col];
         }
