@@ -12,6 +12,7 @@ use super::fit::{Fit, Parameters, fit_log_params};
 use super::special::{digamma, expected_numerator, ln_gamma};
 use super::summary::{CountRow, Summary, collapse_counts};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Which dropout process the count model assumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,21 +99,37 @@ struct Group {
     weight: f64,
 }
 
-/// A data row on the fit's time scale, pointing at its frequency group.
+/// A data row: its frequency group and the indices of its recency and age among the
+/// distinct times, so each evaluation takes one logarithm per distinct time, not per row.
 struct Row {
-    group: usize,
-    recency: f64,
-    age: f64,
+    group: u32,
+    recency: u32,
+    age: u32,
     weight: f64,
 }
 
 /// Data prepared for the likelihood: grouped by x, time rescaled by `1 / max(T)`.
 struct CountData {
     groups: Vec<Group>,
+    /// Distinct (scaled) recencies and ages.
+    times: Vec<f64>,
     rows: Vec<Row>,
     n: f64,
     scale: f64,
     weighted_x: f64,
+}
+
+/// Index of `key` in `items`, appending `make()` when it is new.
+fn intern<K: std::hash::Hash + Eq, T>(
+    index: &mut HashMap<K, u32>,
+    items: &mut Vec<T>,
+    key: K,
+    make: impl FnOnce() -> T,
+) -> u32 {
+    *index.entry(key).or_insert_with(|| {
+        items.push(make());
+        (items.len() - 1) as u32
+    })
 }
 
 impl CountData {
@@ -128,22 +145,21 @@ impl CountData {
             return Err(LtvError::NoObservationTime);
         }
         let scale = 1.0 / max_age;
-        let mut groups: Vec<Group> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let (mut groups, mut times) = (Vec::new(), Vec::new());
+        let (mut group_index, mut time_index) = (HashMap::new(), HashMap::new());
         let mut data = Vec::with_capacity(rows.len());
         for r in rows {
-            let group = *index.entry(r.frequency).or_insert_with(|| {
-                groups.push(Group {
-                    x: f64::from(r.frequency),
-                    weight: 0.0,
-                });
-                groups.len() - 1
+            let group = intern(&mut group_index, &mut groups, r.frequency, || Group {
+                x: f64::from(r.frequency),
+                weight: 0.0,
             });
-            groups[group].weight += r.weight;
+            groups[group as usize].weight += r.weight;
+            let mut time = |t: f64| intern(&mut time_index, &mut times, t.to_bits(), || t * scale);
+            let (recency, age) = (time(r.recency), time(r.age));
             data.push(Row {
                 group,
-                recency: r.recency * scale,
-                age: r.age * scale,
+                recency,
+                age,
                 weight: r.weight,
             });
         }
@@ -151,6 +167,7 @@ impl CountData {
         let weighted_x = groups.iter().map(|g| g.weight * g.x).sum();
         Ok(Self {
             groups,
+            times,
             rows: data,
             n,
             scale,
@@ -195,29 +212,33 @@ impl CountData {
                 (r + x, dropout)
             })
             .collect();
+        let ln_time: Vec<f64> = self.times.iter().map(|t| (alpha + t).ln()).collect();
+        let inv_time: Vec<f64> = self.times.iter().map(|t| 1.0 / (alpha + t)).collect();
         for row in &self.rows {
-            let (rx, dropout) = consts[row.group];
-            let ln_t = (alpha + row.age).ln();
-            let a3 = -rx * ln_t;
-            let (lse, w4, ln_tx) = match dropout {
-                None => (a3, 0.0, 0.0),
-                Some((c4, _)) => {
-                    let ln_tx = (alpha + row.recency).ln();
-                    let a4 = c4 - rx * ln_tx;
-                    let m = a3.max(a4);
-                    let (e3, e4) = ((a3 - m).exp(), (a4 - m).exp());
-                    (m + (e3 + e4).ln(), e4 / (e3 + e4), ln_tx)
-                }
-            };
+            let (rx, dropout) = consts[row.group as usize];
+            let (age, recency) = (row.age as usize, row.recency as usize);
+            let a3 = -rx * ln_time[age];
             let w = row.weight;
+            let Some((c4, inv_denom)) = dropout else {
+                ll += w * a3;
+                g[0] -= w * ln_time[age];
+                g[1] -= w * rx * inv_time[age];
+                continue;
+            };
+            // log-sum-exp of A3 and A4 with one exp and one log.
+            let a4 = c4 - rx * ln_time[recency];
+            let e = (-(a3 - a4).abs()).exp();
+            ll += w * (a3.max(a4) + e.ln_1p());
+            let w4 = if a4 >= a3 {
+                1.0 / (1.0 + e)
+            } else {
+                e / (1.0 + e)
+            };
             let w3 = 1.0 - w4;
-            ll += w * lse;
-            g[0] -= w * (w3 * ln_t + w4 * ln_tx);
-            g[1] -= w * rx * (w3 / (alpha + row.age) + w4 / (alpha + row.recency));
-            if let Some((_, inv_denom)) = dropout {
-                g[2] += w * w4 / a;
-                g[3] -= w * w4 * inv_denom;
-            }
+            g[0] -= w * (w3 * ln_time[age] + w4 * ln_time[recency]);
+            g[1] -= w * rx * (w3 * inv_time[age] + w4 * inv_time[recency]);
+            g[2] += w * w4 / a;
+            g[3] -= w * w4 * inv_denom;
         }
         (ll, g)
     }

@@ -32,6 +32,7 @@ fn axpy<const N: usize>(x: &[f64; N], step: f64, d: &[f64; N]) -> [f64; N] {
     std::array::from_fn(|i| x[i] + step * d[i])
 }
 
+#[derive(Clone, Copy)]
 struct Point<const N: usize> {
     step: f64,
     value: f64,
@@ -41,12 +42,29 @@ struct Point<const N: usize> {
 
 const C1: f64 = 1e-4;
 const C2: f64 = 0.9;
-const MAX_LINE_EVALS: usize = 40;
+const MAX_LINE_EVALS: usize = 30;
 /// Largest change of any log-parameter in one step: e^8 is a factor of ~3000.
 const MAX_LOG_STEP: f64 = 8.0;
 
-/// Strong-Wolfe line search (Nocedal & Wright, algorithms 3.5 and 3.6, with bisection in zoom).
-/// Non-finite objective values count as "worse". Returns `None` when no step decreases `f`.
+/// Minimiser of the quadratic through `lo` (value and slope) and `hi` (value), kept inside
+/// the inner 98 % of the bracket; bisection when `hi` is not finite.
+fn interpolate<const N: usize>(lo: &Point<N>, hi: &Point<N>) -> f64 {
+    let width = hi.step - lo.step;
+    let (near, far) = (lo.step + 0.01 * width, hi.step - 0.01 * width);
+    let (min, max) = (near.min(far), near.max(far));
+    if !hi.value.is_finite() {
+        return 0.5 * (lo.step + hi.step);
+    }
+    let curvature = hi.value - lo.value - lo.slope * width;
+    if curvature <= 0.0 {
+        return 0.5 * (lo.step + hi.step);
+    }
+    (lo.step - lo.slope * width * width / (2.0 * curvature)).clamp(min, max)
+}
+
+/// Strong-Wolfe line search (Nocedal & Wright, algorithms 3.5 and 3.6, quadratic
+/// interpolation in zoom). Non-finite objective values count as "worse". Returns `None` when
+/// no step decreases `f`.
 fn line_search<const N: usize, F>(
     f: &mut F,
     x: &[f64; N],
@@ -72,6 +90,7 @@ where
             slope,
         }
     };
+    let armijo = |p: &Point<N>| p.value <= f0 + C1 * p.step * slope0;
     let max_step = MAX_LOG_STEP / sup_norm(d).max(f64::MIN_POSITIVE);
     let mut prev = Point {
         step: 0.0,
@@ -84,16 +103,14 @@ where
     let (mut lo, mut hi) = loop {
         let p = eval(step);
         evals += 1;
-        if p.value > f0 + C1 * step * slope0 || (evals > 1 && p.value >= prev.value) {
-            let hi_step = p.step;
-            break (prev, hi_step);
+        if !armijo(&p) || (evals > 1 && p.value >= prev.value) {
+            break (prev, p);
         }
         if p.slope.abs() <= -C2 * slope0 {
             return Some(p);
         }
         if p.slope >= 0.0 {
-            let hi_step = prev.step;
-            break (p, hi_step);
+            break (p, prev);
         }
         if evals >= MAX_LINE_EVALS || step >= max_step {
             return Some(p);
@@ -102,20 +119,20 @@ where
         step = (2.0 * step).min(max_step);
     };
     while evals < MAX_LINE_EVALS {
-        let step = 0.5 * (lo.step + hi);
-        if step == lo.step || step == hi {
+        let step = interpolate(&lo, &hi);
+        if step == lo.step || step == hi.step {
             break;
         }
         let p = eval(step);
         evals += 1;
-        if p.value > f0 + C1 * step * slope0 || p.value >= lo.value {
-            hi = step;
+        if !armijo(&p) || p.value >= lo.value {
+            hi = p;
         } else {
             if p.slope.abs() <= -C2 * slope0 {
                 return Some(p);
             }
-            if p.slope * (hi - lo.step) >= 0.0 {
-                hi = lo.step;
+            if p.slope * (hi.step - lo.step) >= 0.0 {
+                hi = lo;
             }
             lo = p;
         }
@@ -158,7 +175,8 @@ where
             slope = dot(&gradient, &d);
         }
         let Some(point) = line_search(&mut f, &x, &d, value, slope) else {
-            if !fresh {
+            // At a flat optimum rounding stops all progress: a small gradient is success.
+            if !fresh && sup_norm(&gradient) >= config.acceptable_gradient {
                 // Restart from steepest descent once before giving up.
                 h = identity;
                 fresh = true;

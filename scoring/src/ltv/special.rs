@@ -75,8 +75,10 @@ pub(crate) fn expected_numerator(
     let mut count = 1usize;
     loop {
         let ratio = (alpha1 + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * z;
+        // Once the ratios stay below `bound` the tail is at most term * bound / (1 - bound);
+        // stop when that is below f64 resolution of the sum.
         let bound = ratio.abs().max(z);
-        if term == 0.0 || (bound < 1.0 && term.abs() * bound / (1.0 - bound) <= 1e-17 * sum.abs()) {
+        if term == 0.0 || (bound < 1.0 && term.abs() * bound <= 1e-16 * sum.abs() * (1.0 - bound)) {
             break;
         }
         if count >= max_terms {
