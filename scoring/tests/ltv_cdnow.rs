@@ -94,13 +94,7 @@ fn gamma_gamma_fit_matches_lifetimes() {
 
 /// `lifetimes`' CLV settings for weekly data: 12 months of 4.345 weeks at 1 % a month.
 fn lifetimes_clv_config() -> LtvConfig {
-    LtvConfig {
-        periods: 12,
-        period_length: 4.345,
-        discount_rate: 0.01,
-        take_rate: 1.0,
-        ..LtvConfig::default()
-    }
+    LtvConfig::lifetimes_clv(12, 0.01, 4.345)
 }
 
 /// Largest relative deviation of each prediction from the golden `lifetimes` output.

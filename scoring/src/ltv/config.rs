@@ -127,6 +127,19 @@ impl LtvConfig {
         Ok(())
     }
 
+    /// The settings under which the LTV equals `lifetimes`' `customer_lifetime_value`:
+    /// `months` month-end cash flows at `monthly_discount`, `units_per_month` model time units
+    /// per month (4.345 for weeks, 30 for `lifetimes`' `freq='D'`), no take rate.
+    pub fn lifetimes_clv(months: u32, monthly_discount: f64, units_per_month: f64) -> Self {
+        Self {
+            periods: months,
+            period_length: units_per_month,
+            discount_rate: monthly_discount,
+            take_rate: 1.0,
+            ..Self::default()
+        }
+    }
+
     /// The LTV horizon in model time units (`periods * period_length`).
     pub fn horizon(&self) -> f64 {
         f64::from(self.periods) * self.period_length

@@ -47,6 +47,9 @@ pub enum SummaryError {
         /// The average spend received.
         value: f64,
     },
+    /// A Gamma-Gamma row must be a repeat buyer.
+    #[error("frequency 0 in a spend row; Gamma-Gamma is fitted on repeat buyers only")]
+    NotARepeatBuyer,
     /// A collapsed row must stand for a positive, finite number of customers.
     #[error("weight {weight}; it must be finite and > 0")]
     BadWeight {

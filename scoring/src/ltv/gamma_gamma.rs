@@ -48,9 +48,6 @@ struct SpendData {
 impl SpendData {
     fn new(rows: &[SpendRow]) -> Result<Self, LtvError> {
         for (i, r) in rows.iter().enumerate() {
-            if r.frequency == 0 {
-                return Err(LtvError::NoRepeatBuyers);
-            }
             r.validate(i)?;
         }
         if rows.is_empty() {

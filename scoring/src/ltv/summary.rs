@@ -128,11 +128,12 @@ impl CountRow {
 impl SpendRow {
     /// Validates a repeat buyer's row: x > 0, m > 0 and finite, positive weight.
     pub(crate) fn validate(&self, index: usize) -> Result<(), LtvError> {
+        if self.frequency == 0 {
+            return Err(row_error(index)(SummaryError::NotARepeatBuyer));
+        }
         let summary = Summary {
-            frequency: self.frequency.max(1),
-            recency: 0.0,
-            age: 0.0,
             monetary_value: self.monetary_value,
+            ..Summary::new(self.frequency, 0.0, 0.0)
         };
         summary.validate_monetary().map_err(row_error(index))?;
         check_weight(index, self.weight)
