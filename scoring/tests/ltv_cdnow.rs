@@ -365,3 +365,53 @@ fn ln_gamma_series(mut v: f64) -> f64 {
         - inv.powi(3) / 360.0
         + inv.powi(5) / 1260.0
 }
+
+/// The covariance is the inverse of the observed information: checked against a Hessian of
+/// the public log-likelihood by second differences in log-parameters, and symmetric.
+#[test]
+fn covariance_is_the_inverse_observed_information() {
+    let s = summaries();
+    let rows = collapse_counts(&s).unwrap();
+    let fit = CountModel::fit(DropoutModel::BgNbd, &s, &LtvConfig::default()).unwrap();
+    let base = fit.params.params;
+    let theta = [base.r, base.alpha, base.a, base.b].map(f64::ln);
+    let ll = |t: [f64; 4]| {
+        let [r, alpha, a, b] = t.map(f64::exp);
+        CountModel::new(DropoutModel::BgNbd, BgNbdParams { r, alpha, a, b })
+            .unwrap()
+            .log_likelihood(&rows)
+            .unwrap()
+    };
+    let h = 1e-3;
+    let info: [[f64; 4]; 4] = std::array::from_fn(|i| {
+        std::array::from_fn(|j| {
+            let at = |di: f64, dj: f64| {
+                let mut t = theta;
+                t[i] += di;
+                t[j] += dj;
+                ll(t)
+            };
+            -(at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4.0 * h * h)
+        })
+    });
+    let cov = fit.log_covariance.clone().unwrap();
+    for j in 0..4 {
+        let unit: [f64; 4] = std::array::from_fn(|i| f64::from(u8::from(i == j)));
+        let column = solve4(info, unit);
+        for i in 0..4 {
+            let scale = (cov[i][i] * cov[j][j]).sqrt();
+            assert!((column[i] - cov[i][j]).abs() < 1e-3 * scale, "{i},{j}");
+            assert_eq!(cov[i][j], cov[j][i]);
+        }
+    }
+    let natural = fit.covariance.clone().unwrap();
+    let se = fit.standard_errors.clone().unwrap();
+    let values = [base.r, base.alpha, base.a, base.b];
+    for i in 0..4 {
+        assert!((se[i] - natural[i][i].sqrt()).abs() < 1e-15);
+        for j in 0..4 {
+            assert!((natural[i][j] - values[i] * values[j] * cov[i][j]).abs() < 1e-15);
+            assert_eq!(natural[i][j], natural[j][i]);
+        }
+    }
+}
