@@ -28,7 +28,8 @@ pub struct CreatorValue {
     pub ltv: f64,
 }
 
-/// Interval of the LTV from the parameters' sampling uncertainty.
+/// Interval of the LTV from the uncertainty of the fitted market parameters (how sure the
+/// model is of the expected value), not the spread of the creator's own future sales.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LtvInterval {
     /// Lower bound.
