@@ -26,6 +26,7 @@ pub fn app(
         db,
         keys: Arc::new(keys),
         metrics: Arc::new(metrics::Metrics::new(statements)),
+        batch_window: limits.batch_window,
     };
     server::router(state, http)
 }

@@ -1,7 +1,7 @@
 //! Creators: public profiles for brands and admins, and for scouts in their markets.
 
 use super::content::Content;
-use super::context::{db, load, load_all, load_required};
+use super::context::{db, load, load_all, load_each, load_required};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
@@ -68,15 +68,16 @@ impl Creator {
                 .total_cmp(&a.share)
                 .then(a.niche_id.cmp(&b.niche_id))
         });
-        let mut out = Vec::with_capacity(links.len());
-        for link in links {
-            let niche = load_required::<niche::Entity, i64>(ctx, link.niche_id).await?;
-            out.push(CreatorNiche {
+        let ids = links.iter().map(|l| l.niche_id).collect();
+        let niches = load_each::<niche::Entity, i64>(ctx, ids).await?;
+        Ok(links
+            .iter()
+            .zip(niches)
+            .map(|(link, niche)| CreatorNiche {
                 niche: niche.into(),
                 share: link.share,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
     /// The creator's videos and live streams, oldest first.
     async fn content(

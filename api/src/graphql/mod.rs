@@ -42,6 +42,8 @@ pub struct Limits {
     pub depth: usize,
     pub complexity: usize,
     pub aliases: usize,
+    /// How long a DataLoader waits after the first key for the rest of a page's keys.
+    pub batch_window: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -50,6 +52,7 @@ impl Default for Limits {
             depth: 12,
             complexity: 5_000,
             aliases: 30,
+            batch_window: std::time::Duration::from_millis(2),
         }
     }
 }
