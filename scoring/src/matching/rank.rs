@@ -27,7 +27,7 @@ pub(crate) struct SeedContext {
 }
 
 impl SeedContext {
-    fn new(graph: &MatchGraph, node: NodeRef, sibling_credit: f64) -> Result<Self> {
+    pub(crate) fn new(graph: &MatchGraph, node: NodeRef, sibling_credit: f64) -> Result<Self> {
         let idx = graph.index_of(node).ok_or_else(|| unknown(node))?;
         let mut niches = Vec::new();
         graph.for_each_neighbor(idx, |v, w| {
@@ -76,7 +76,7 @@ impl SeedContext {
     }
 
     /// Restart distribution: the seed, plus `niche_share` of the mass over its niches.
-    fn restart(&self, niche_share: f64) -> Vec<(u32, f64)> {
+    pub(crate) fn restart(&self, niche_share: f64) -> Vec<(u32, f64)> {
         let share = if self.niches.is_empty() {
             0.0
         } else {
