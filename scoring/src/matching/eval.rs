@@ -172,9 +172,12 @@ fn top_k(mut scored: Vec<(CreatorId, f64)>, k: usize) -> Vec<CreatorId> {
     scored.into_iter().take(k).map(|(c, _)| c).collect()
 }
 
+/// A creator's node, id and niche vector (niche node, edge weight).
+type CreatorNiches = (u32, CreatorId, Vec<(u32, f64)>);
+
 /// Per-creator niche vectors, for the niche baselines.
 struct NicheVectors {
-    creators: Vec<(u32, CreatorId, Vec<(u32, f64)>)>,
+    creators: Vec<CreatorNiches>,
 }
 
 impl NicheVectors {

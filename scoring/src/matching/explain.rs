@@ -51,7 +51,7 @@ impl<'a> Explainer<'a> {
 
     /// Score flowing from `u` into its neighbour along an edge of weight `w`.
     fn inflow(&self, u: u32, w: f32) -> f64 {
-        match self.ranking.push.slots.get(&u) {
+        match self.ranking.push.get(u) {
             Some(s) if s.p > 0.0 && s.wdeg > 0.0 => {
                 (1.0 - self.alpha) * s.p * f64::from(w) / s.wdeg
             }

@@ -326,7 +326,7 @@ impl MatchGraph {
         let u = self.index_of(node).ok_or_else(|| unknown(node))?;
         let mut out = Vec::new();
         self.for_each_neighbor(u, |v, w| out.push((self.node(v), f64::from(w))));
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.sort_by_key(|e| e.0);
         Ok(out)
     }
 }

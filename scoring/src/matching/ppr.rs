@@ -11,29 +11,26 @@
 //! for every node `v`, `0 <= ppr(v) - p(v) <= epsilon * W(v)`, and the total work is at most
 //! `1 / (alpha * epsilon)` edge visits: it depends on the accuracy asked for, not the graph size.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
 use super::error::{MatchError, Result};
-use super::fx::FxHashMap;
 use super::graph::{MatchGraph, NodeRef, unknown};
 
-/// Per-node state of a push.
+/// A node the push reached, with its estimate.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Slot {
-    /// Estimated PPR score.
+pub(crate) struct Reached {
+    /// Estimated PPR score (> 0).
     pub p: f64,
-    /// Residual not yet pushed.
-    r: f64,
-    /// Weighted degree, cached for the push test.
+    /// Weighted degree of the node.
     pub wdeg: f64,
-    queued: bool,
 }
 
 /// Outcome of a forward push over internal indices.
 #[derive(Debug)]
 pub(crate) struct Push {
-    /// Every node the push reached, with its estimate.
-    pub slots: FxHashMap<u32, Slot>,
+    /// Nodes with a positive estimate, sorted by index.
+    pub reached: Vec<(u32, Reached)>,
     /// Number of push operations performed.
     pub pushes: usize,
     /// Whether every residual fell under its threshold (false if `max_pushes` was hit).
@@ -41,9 +38,17 @@ pub(crate) struct Push {
 }
 
 impl Push {
+    /// The estimate of a node, if the push reached it.
+    pub fn get(&self, u: u32) -> Option<Reached> {
+        self.reached
+            .binary_search_by_key(&u, |e| e.0)
+            .ok()
+            .map(|i| self.reached[i].1)
+    }
+
     /// Estimated score of a node (0 if not reached).
     pub fn score(&self, u: u32) -> f64 {
-        self.slots.get(&u).map_or(0.0, |s| s.p)
+        self.get(u).map_or(0.0, |r| r.p)
     }
 }
 
@@ -87,13 +92,78 @@ pub(crate) fn restart_of(graph: &MatchGraph, seeds: &[(NodeRef, f64)]) -> Result
     Ok(out)
 }
 
-fn slot_of<'a>(slots: &'a mut FxHashMap<u32, Slot>, graph: &MatchGraph, u: u32) -> &'a mut Slot {
-    slots.entry(u).or_insert_with(|| Slot {
-        p: 0.0,
-        r: 0.0,
-        wdeg: graph.wdeg(u),
-        queued: false,
-    })
+/// Dense per-thread scratch arrays, reused across queries so a push costs only the nodes it
+/// touches (about 25 bytes per graph node per serving thread, allocated once).
+#[derive(Default)]
+struct Workspace {
+    p: Vec<f64>,
+    r: Vec<f64>,
+    wdeg: Vec<f64>,
+    /// Bit 0: touched this query; bit 1: in the queue.
+    flags: Vec<u8>,
+    touched: Vec<u32>,
+    queue: VecDeque<u32>,
+}
+
+const TOUCHED: u8 = 1;
+const QUEUED: u8 = 2;
+
+thread_local! {
+    static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
+}
+
+impl Workspace {
+    fn grow(&mut self, n: usize) {
+        if self.p.len() < n {
+            self.p.resize(n, 0.0);
+            self.r.resize(n, 0.0);
+            self.wdeg.resize(n, 0.0);
+            self.flags.resize(n, 0);
+        }
+    }
+
+    #[inline]
+    fn touch(&mut self, graph: &MatchGraph, u: u32) {
+        let i = u as usize;
+        if self.flags[i] & TOUCHED == 0 {
+            self.flags[i] = TOUCHED;
+            self.wdeg[i] = graph.wdeg(u);
+            self.touched.push(u);
+        }
+    }
+
+    #[inline]
+    fn enqueue(&mut self, u: u32) {
+        let i = u as usize;
+        if self.flags[i] & QUEUED == 0 {
+            self.flags[i] |= QUEUED;
+            self.queue.push_back(u);
+        }
+    }
+
+    /// Collects the estimates and clears every touched entry for the next query.
+    fn finish(&mut self) -> Vec<(u32, Reached)> {
+        self.touched.sort_unstable();
+        let mut reached = Vec::with_capacity(self.touched.len());
+        for &u in &self.touched {
+            let i = u as usize;
+            if self.p[i] > 0.0 {
+                reached.push((
+                    u,
+                    Reached {
+                        p: self.p[i],
+                        wdeg: self.wdeg[i],
+                    },
+                ));
+            }
+            self.p[i] = 0.0;
+            self.r[i] = 0.0;
+            self.flags[i] = 0;
+        }
+        self.touched.clear();
+        self.queue.clear();
+        reached
+    }
 }
 
 /// Forward push from a restart distribution over internal indices.
@@ -104,53 +174,49 @@ pub(crate) fn push(
     epsilon: f64,
     max_pushes: usize,
 ) -> Push {
-    let mut slots: FxHashMap<u32, Slot> = FxHashMap::default();
-    let mut queue = VecDeque::new();
-    for &(u, m) in restart {
-        let s = slot_of(&mut slots, graph, u);
-        s.r += m;
-        if !s.queued {
-            s.queued = true;
-            queue.push_back(u);
+    WORKSPACE.with_borrow_mut(|ws| {
+        ws.grow(graph.node_count());
+        for &(u, m) in restart {
+            ws.touch(graph, u);
+            ws.r[u as usize] += m;
+            ws.enqueue(u);
         }
-    }
-    let mut pushes = 0;
-    let mut converged = true;
-    while let Some(u) = queue.pop_front() {
-        let Some(s) = slots.get_mut(&u) else {
-            continue;
-        };
-        s.queued = false;
-        let (r, w) = (s.r, s.wdeg);
-        if w > 0.0 && r < epsilon * w {
-            continue;
-        }
-        if pushes == max_pushes {
-            converged = false;
-            break;
-        }
-        pushes += 1;
-        s.r = 0.0;
-        if w <= 0.0 {
-            s.p += r;
-            continue;
-        }
-        s.p += alpha * r;
-        let spread = (1.0 - alpha) * r / w;
-        graph.for_each_neighbor(u, |v, wv| {
-            let t = slot_of(&mut slots, graph, v);
-            t.r += spread * f64::from(wv);
-            if !t.queued && (t.wdeg <= 0.0 || t.r >= epsilon * t.wdeg) {
-                t.queued = true;
-                queue.push_back(v);
+        let mut pushes = 0;
+        let mut converged = true;
+        while let Some(u) = ws.queue.pop_front() {
+            let i = u as usize;
+            ws.flags[i] &= !QUEUED;
+            let (r, w) = (ws.r[i], ws.wdeg[i]);
+            if w > 0.0 && r < epsilon * w {
+                continue;
             }
-        });
-    }
-    Push {
-        slots,
-        pushes,
-        converged,
-    }
+            if pushes == max_pushes {
+                converged = false;
+                break;
+            }
+            pushes += 1;
+            ws.r[i] = 0.0;
+            if w <= 0.0 {
+                ws.p[i] += r;
+                continue;
+            }
+            ws.p[i] += alpha * r;
+            let spread = (1.0 - alpha) * r / w;
+            graph.for_each_neighbor(u, |v, wv| {
+                ws.touch(graph, v);
+                let j = v as usize;
+                ws.r[j] += spread * f64::from(wv);
+                if ws.wdeg[j] <= 0.0 || ws.r[j] >= epsilon * ws.wdeg[j] {
+                    ws.enqueue(v);
+                }
+            });
+        }
+        Push {
+            reached: ws.finish(),
+            pushes,
+            converged,
+        }
+    })
 }
 
 /// Approximate personalised PageRank from `seeds` (restart masses, normalised to sum to 1)
@@ -166,10 +232,9 @@ pub fn ppr_forward_push(
     let restart = restart_of(graph, seeds)?;
     let result = push(graph, &restart, alpha, epsilon, usize::MAX);
     Ok(result
-        .slots
+        .reached
         .iter()
-        .filter(|(_, s)| s.p > 0.0)
-        .map(|(&u, s)| (graph.node(u), s.p))
+        .map(|&(u, r)| (graph.node(u), r.p))
         .collect())
 }
 

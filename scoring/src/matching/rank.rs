@@ -109,7 +109,7 @@ pub(crate) struct Ranking {
 }
 
 fn passes(graph: &MatchGraph, idx: u32, p: &CreatorProfile, f: &MatchFilters) -> bool {
-    if !f.markets.is_empty() && !f.markets.iter().any(|m| *m == p.market) {
+    if !f.markets.is_empty() && !f.markets.contains(&p.market) {
         return false;
     }
     if f.min_followers.is_some_and(|m| p.followers < m)
@@ -210,12 +210,12 @@ pub(crate) fn rank(
     );
     let is_brand_seed = matches!(seed_node, NodeRef::Brand(_));
     // Eligible creators with their degree-corrected proximity.
-    let mut eligible: Vec<(u32, CreatorId, f64, bool)> = Vec::new();
-    for (&u, slot) in &push.slots {
+    let mut eligible = Vec::new();
+    for &(u, slot) in &push.reached {
         let NodeRef::Creator(id) = graph.node(u) else {
             continue;
         };
-        if u == seed.idx || slot.p <= 0.0 {
+        if u == seed.idx {
             continue;
         }
         let existing = is_brand_seed && graph.weight_between(seed.idx, u) > 0.0;
@@ -227,14 +227,14 @@ pub(crate) fn rank(
         } else {
             slot.p
         };
-        eligible.push((u, id, corrected, existing));
+        eligible.push((u, id, corrected, existing, slot));
     }
     let best = eligible.iter().map(|e| e.2).fold(0.0, f64::max);
     let weights = config.weights.as_array();
     let weight_sum: f64 = weights.iter().sum();
     let cnw = graph.config().creator_niche_weight;
     let mut ranked = Vec::with_capacity(eligible.len());
-    for (u, creator, corrected, existing) in eligible {
+    for (u, creator, corrected, existing, slot) in eligible {
         let Some(profile) = directory.profile(creator) else {
             continue;
         };
@@ -250,7 +250,11 @@ pub(crate) fn rank(
         let ([content, ltv, active, reliability], completeness) =
             attribute_values(profile, config);
         let values = [
-            if best > 0.0 { corrected / best } else { 0.0 },
+            if best > 0.0 {
+                (corrected / best).powf(config.rank.proximity_exponent)
+            } else {
+                0.0
+            },
             focus.clamp(0.0, 1.0),
             content,
             ltv,
@@ -263,7 +267,6 @@ pub(crate) fn rank(
             .map(|(v, w)| v * w)
             .sum::<f64>()
             / weight_sum;
-        let slot = push.slots[&u];
         let certainty = slot.p / (slot.p + ppr.epsilon * slot.wdeg);
         ranked.push(Scored {
             idx: u,

@@ -52,7 +52,7 @@ impl SyntheticConfig {
             leaf_niches,
             niches_per_parent: 10,
             communities_per_niche: 4,
-            collaborations_per_brand: 12.0,
+            collaborations_per_brand: 20.0,
             in_community: 0.7,
             in_niche: 0.2,
             markets: ["US", "GB", "DE", "ID", "SA"].map(String::from).to_vec(),
@@ -60,9 +60,10 @@ impl SyntheticConfig {
         }
     }
 
-    /// 3,000 creators, 200 brands, 30 leaf niches: small enough for exact PPR per query.
+    /// 4,000 creators, 250 brands, 12 leaf niches (about 330 creators per niche, so the top 50
+    /// cannot simply be "everyone in the niche"): small enough for exact PPR per query.
     pub fn small(seed: u64) -> Self {
-        Self::with_size(3_000, 200, 30, seed)
+        Self::with_size(4_000, 250, 12, seed)
     }
 
     fn validate(&self) -> Result<()> {
