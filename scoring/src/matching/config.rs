@@ -144,7 +144,8 @@ pub struct RankConfig {
     pub reliability_prior_mean: f64,
     /// Prior strength in pseudo-collaborations. Default 2.
     pub reliability_prior_strength: f64,
-    /// Value used for a missing content score or P(active), in [0, 1]. Default 0.5.
+    /// Component value used when content score, LTV or P(active) is unknown, in [0, 1].
+    /// Default 0.5 (neither rewarded nor punished; confidence drops instead).
     pub missing_value: f64,
     /// Credit, in [0, 1], for content in a sibling of the seed's niche (same parent). Default 0.5.
     pub sibling_niche_credit: f64,

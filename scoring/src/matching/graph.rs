@@ -4,7 +4,7 @@
 //! A graph value is an immutable snapshot made of two shared parts:
 //! - the **base**, a petgraph [`Csr`] (compressed sparse rows) built in one pass. Each
 //!   undirected edge is stored once per direction as a `u32` neighbour plus an `f32` weight,
-//!   so **16 bytes per edge**; each node costs about 60 bytes (row offset, weighted degree,
+//!   so **16 bytes per edge**; each node costs about 64 bytes (row offset, weighted degree,
 //!   its id and an entry in the id index). See [`MatchGraph::memory_bytes`].
 //! - the **overlay**, the edges changed since the base was built: for each touched node, its
 //!   changed neighbours (a weight of 0 meaning removed) and its new weighted degree, each behind
@@ -69,7 +69,9 @@ type BaseCsr = Csr<(), f32, Directed, u32>;
 #[derive(Debug)]
 struct Base {
     csr: BaseCsr,
-    wdeg: Vec<f32>,
+    /// Weighted degrees summed in f64 from the stored f32 weights, so transition
+    /// probabilities out of a node sum to 1 to rounding.
+    wdeg: Vec<f64>,
     nodes: Vec<NodeRef>,
     index: FxHashMap<NodeRef, u32>,
     parents: FxHashMap<NicheId, NicheId>,
@@ -252,7 +254,7 @@ impl MatchGraph {
     }
 
     /// Approximate heap bytes held by this snapshot: 16 bytes per edge in the base, about
-    /// 60 per node, plus the overlay.
+    /// 64 per node, plus the overlay.
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         let b = &self.base;
@@ -260,7 +262,7 @@ impl MatchGraph {
         let csr = b.csr.edge_count() * (size_of::<u32>() + size_of::<f32>())
             + (b.csr.node_count() + 1) * size_of::<usize>();
         let base = csr
-            + b.wdeg.capacity() * size_of::<f32>()
+            + b.wdeg.capacity() * size_of::<f64>()
             + b.nodes.capacity() * size_of::<NodeRef>()
             + b.index.capacity() * map_entry(size_of::<(NodeRef, u32)>())
             + b.parents.capacity() * map_entry(size_of::<(NicheId, NicheId)>());
@@ -420,7 +422,7 @@ fn assemble(
         csr.add_node(());
     }
     let wdeg = (0..n as u32)
-        .map(|u| csr.edges_slice(u).iter().map(|&w| f64::from(w)).sum::<f64>() as f32)
+        .map(|u| csr.edges_slice(u).iter().map(|&w| f64::from(w)).sum::<f64>())
         .collect();
     Ok(Base {
         csr,
@@ -442,7 +444,7 @@ impl Overlay {
     fn wdeg(&self, base: &Base, u: u32) -> f64 {
         match self.deltas.get(&u) {
             Some(d) => d.wdeg,
-            None => base.wdeg.get(u as usize).map_or(0.0, |&w| f64::from(w)),
+            None => base.wdeg.get(u as usize).copied().unwrap_or(0.0),
         }
     }
 
