@@ -56,19 +56,38 @@ fn query_percentiles(graph: &MatchGraph, market: &SyntheticMarket, n: usize, lab
         .map(|i| {
             let brand = market.input.brands[(i * 7919) % brands].id;
             let started = Instant::now();
-            let page = match_creators(graph, &market.profiles, &market.names, &MatchQuery::new(brand), &config)
-                .expect("known brand");
+            let page = match_creators(
+                graph,
+                &market.profiles,
+                &market.names,
+                &MatchQuery::new(brand),
+                &config,
+            )
+            .expect("known brand");
             black_box(page);
             started.elapsed()
         })
         .collect();
     times.sort();
     let at = |q: f64| times[((q * n as f64) as usize).min(n - 1)];
-    eprintln!("[{label}] {n} queries: p50 {:?}, p99 {:?}, max {:?}", at(0.5), at(0.99), times[n - 1]);
+    eprintln!(
+        "[{label}] {n} queries: p50 {:?}, p99 {:?}, max {:?}",
+        at(0.5),
+        at(0.99),
+        times[n - 1]
+    );
 }
 
-fn bench_size(c: &mut Criterion, label: &str, creators: usize, brands: usize, niches: usize, samples: usize) {
-    let market = generate(&SyntheticConfig::with_size(creators, brands, niches, 1)).expect("valid shape");
+fn bench_size(
+    c: &mut Criterion,
+    label: &str,
+    creators: usize,
+    brands: usize,
+    niches: usize,
+    samples: usize,
+) {
+    let market =
+        generate(&SyntheticConfig::with_size(creators, brands, niches, 1)).expect("valid shape");
     let graph = build_reported(&market, label);
     query_percentiles(&graph, &market, 1_000, label);
     let config = MatchConfig::default();
@@ -76,14 +95,17 @@ fn bench_size(c: &mut Criterion, label: &str, creators: usize, brands: usize, ni
     let mut group = c.benchmark_group(label);
     group.sample_size(samples);
     group.bench_function("build", |b| {
-        b.iter(|| MatchGraph::build(black_box(&market.input), &GraphConfig::default()).expect("valid"))
+        b.iter(|| {
+            MatchGraph::build(black_box(&market.input), &GraphConfig::default()).expect("valid")
+        })
     });
     let mut next = 0usize;
     group.bench_function("match_query", |b| {
         b.iter(|| {
             next = (next + 7919) % brands;
             let query = MatchQuery::new(BrandId(next as u64 + 1));
-            match_creators(&graph, &market.profiles, &market.names, &query, &config).expect("known brand")
+            match_creators(&graph, &market.profiles, &market.names, &query, &config)
+                .expect("known brand")
         })
     });
     group.bench_function("add_collaboration", |b| {
@@ -97,7 +119,11 @@ fn bench_size(c: &mut Criterion, label: &str, creators: usize, brands: usize, ni
                     gmv: 10_000.0,
                 })
             },
-            |update| graph.apply(std::slice::from_ref(&update)).expect("known ids"),
+            |update| {
+                graph
+                    .apply(std::slice::from_ref(&update))
+                    .expect("known ids")
+            },
             BatchSize::SmallInput,
         )
     });

@@ -49,10 +49,17 @@ fn split_is_seeded_and_hides_whole_pairs() {
     let collabs = &market.input.collaborations;
     let (kept, hidden) = split_collaborations(collabs, 0.2, 9).unwrap();
     assert_eq!(kept.len() + hidden.len(), collabs.len());
-    assert_eq!((kept.clone(), hidden.clone()), split_collaborations(collabs, 0.2, 9).unwrap());
+    assert_eq!(
+        (kept.clone(), hidden.clone()),
+        split_collaborations(collabs, 0.2, 9).unwrap()
+    );
     assert_ne!(hidden, split_collaborations(collabs, 0.2, 10).unwrap().1);
     let kept_pairs: HashSet<_> = kept.iter().map(|c| (c.brand, c.creator)).collect();
-    assert!(hidden.iter().all(|c| !kept_pairs.contains(&(c.brand, c.creator))));
+    assert!(
+        hidden
+            .iter()
+            .all(|c| !kept_pairs.contains(&(c.brand, c.creator)))
+    );
     assert!(split_collaborations(collabs, 1.0, 9).is_err());
 }
 

@@ -37,17 +37,44 @@ fn hand_made() -> GraphInput {
             niche(11, Some(10)),
         ],
         brands: vec![
-            BrandInput { id: BrandId(1), niches: vec![share(2, 1.0)] },
-            BrandInput { id: BrandId(2), niches: vec![share(3, 3.0), share(2, 1.0)] },
-            BrandInput { id: BrandId(3), niches: vec![share(11, 1.0)] },
+            BrandInput {
+                id: BrandId(1),
+                niches: vec![share(2, 1.0)],
+            },
+            BrandInput {
+                id: BrandId(2),
+                niches: vec![share(3, 3.0), share(2, 1.0)],
+            },
+            BrandInput {
+                id: BrandId(3),
+                niches: vec![share(11, 1.0)],
+            },
         ],
         creators: vec![
-            CreatorInput { id: CreatorId(1), niches: vec![share(2, 0.62), share(3, 0.38)] },
-            CreatorInput { id: CreatorId(2), niches: vec![share(2, 1.0)] },
-            CreatorInput { id: CreatorId(3), niches: vec![share(2, 8.0), share(11, 2.0)] },
-            CreatorInput { id: CreatorId(4), niches: vec![share(3, 1.0)] },
-            CreatorInput { id: CreatorId(5), niches: vec![share(11, 1.0)] },
-            CreatorInput { id: CreatorId(6), niches: vec![] },
+            CreatorInput {
+                id: CreatorId(1),
+                niches: vec![share(2, 0.62), share(3, 0.38)],
+            },
+            CreatorInput {
+                id: CreatorId(2),
+                niches: vec![share(2, 1.0)],
+            },
+            CreatorInput {
+                id: CreatorId(3),
+                niches: vec![share(2, 8.0), share(11, 2.0)],
+            },
+            CreatorInput {
+                id: CreatorId(4),
+                niches: vec![share(3, 1.0)],
+            },
+            CreatorInput {
+                id: CreatorId(5),
+                niches: vec![share(11, 1.0)],
+            },
+            CreatorInput {
+                id: CreatorId(6),
+                niches: vec![],
+            },
         ],
         collaborations: vec![
             collab(1, 2, 10.0, 50_000.0),
@@ -75,7 +102,10 @@ fn assert_bound(graph: &MatchGraph, seeds: &[(NodeRef, f64)], alpha: f64, epsilo
         );
     }
     for node in approx.keys() {
-        assert!(exact.contains_key(node), "push reached {node:?} the walk cannot reach");
+        assert!(
+            exact.contains_key(node),
+            "push reached {node:?} the walk cannot reach"
+        );
     }
 }
 
@@ -84,7 +114,10 @@ fn push_within_bound_on_hand_made_graph() {
     let graph = MatchGraph::build(&hand_made(), &GraphConfig::default()).unwrap();
     let seeds: [&[(NodeRef, f64)]; 4] = [
         &[(NodeRef::Brand(BrandId(1)), 1.0)],
-        &[(NodeRef::Brand(BrandId(2)), 0.7), (NodeRef::Niche(NicheId(3)), 0.3)],
+        &[
+            (NodeRef::Brand(BrandId(2)), 0.7),
+            (NodeRef::Niche(NicheId(3)), 0.3),
+        ],
         &[(NodeRef::Creator(CreatorId(5)), 1.0)],
         &[(NodeRef::Niche(NicheId(10)), 1.0)],
     ];
@@ -122,14 +155,21 @@ fn bound_holds_after_updates_and_compaction() {
                 id: CreatorId(1),
                 niches: vec![share(11, 1.0)],
             }),
-            GraphUpdate::UpsertBrand(BrandInput { id: BrandId(4), niches: vec![share(2, 1.0)] }),
+            GraphUpdate::UpsertBrand(BrandInput {
+                id: BrandId(4),
+                niches: vec![share(2, 1.0)],
+            }),
         ])
         .unwrap();
     let compacted = updated.compact().unwrap();
     assert_eq!(compacted.overlay_len(), 0);
     assert_eq!(compacted.edge_count(), updated.edge_count());
     for g in [&updated, &compacted] {
-        for seed in [NodeRef::Brand(BrandId(1)), NodeRef::Brand(BrandId(4)), NodeRef::Creator(CreatorId(7))] {
+        for seed in [
+            NodeRef::Brand(BrandId(1)),
+            NodeRef::Brand(BrandId(4)),
+            NodeRef::Creator(CreatorId(7)),
+        ] {
             assert_bound(g, &[(seed, 1.0)], 0.15, 1e-4);
         }
     }
@@ -137,12 +177,29 @@ fn bound_holds_after_updates_and_compaction() {
     let neighbours = updated.neighbors(NodeRef::Creator(CreatorId(1))).unwrap();
     assert_eq!(neighbours, vec![(NodeRef::Niche(NicheId(11)), 1.0)]);
     let dog_food = updated.neighbors(NodeRef::Niche(NicheId(2))).unwrap();
-    assert!(dog_food.iter().all(|(n, _)| *n != NodeRef::Creator(CreatorId(1))));
+    assert!(
+        dog_food
+            .iter()
+            .all(|(n, _)| *n != NodeRef::Creator(CreatorId(1)))
+    );
     // The original snapshot is untouched.
-    assert_eq!(graph.neighbors(NodeRef::Creator(CreatorId(1))).unwrap().len(), 2);
+    assert_eq!(
+        graph
+            .neighbors(NodeRef::Creator(CreatorId(1)))
+            .unwrap()
+            .len(),
+        2
+    );
     // Edges other than niche-parent ones survive compaction with their weights.
-    for node in [NodeRef::Creator(CreatorId(4)), NodeRef::Brand(BrandId(1)), NodeRef::Creator(CreatorId(7))] {
-        assert_eq!(updated.neighbors(node).unwrap(), compacted.neighbors(node).unwrap());
+    for node in [
+        NodeRef::Creator(CreatorId(4)),
+        NodeRef::Brand(BrandId(1)),
+        NodeRef::Creator(CreatorId(7)),
+    ] {
+        assert_eq!(
+            updated.neighbors(node).unwrap(),
+            compacted.neighbors(node).unwrap()
+        );
     }
 }
 
@@ -155,9 +212,15 @@ fn push_cost_depends_on_epsilon_not_graph_size() {
         config.ppr.epsilon = epsilon;
         (1..=20)
             .map(|b| {
-                match_creators(&graph, &market.profiles, &market.names, &MatchQuery::new(BrandId(b)), &config)
-                    .unwrap()
-                    .pushes
+                match_creators(
+                    &graph,
+                    &market.profiles,
+                    &market.names,
+                    &MatchQuery::new(BrandId(b)),
+                    &config,
+                )
+                .unwrap()
+                .pushes
             })
             .sum::<usize>()
     };
@@ -169,10 +232,8 @@ fn push_cost_depends_on_epsilon_not_graph_size() {
 }
 
 fn random_market() -> impl Strategy<Value = (GraphInput, u64, f64)> {
-    let creators = prop::collection::vec(
-        prop::collection::vec((0u64..6, 0.1f64..5.0), 0..4),
-        1..12,
-    );
+    let creators =
+        prop::collection::vec(prop::collection::vec((0u64..6, 0.1f64..5.0), 0..4), 1..12);
     let collabs = prop::collection::vec((1u64..5, 0usize..12, 0.0f64..800.0, 0.0f64..1e5), 0..25);
     (creators, collabs, 1u64..5, 1e-5f64..0.05).prop_map(|(creators, collabs, seed, eps)| {
         let niches = (0..6)
@@ -185,7 +246,10 @@ fn random_market() -> impl Strategy<Value = (GraphInput, u64, f64)> {
         let input = GraphInput {
             niches,
             brands: (1..5)
-                .map(|b| BrandInput { id: BrandId(b), niches: vec![share(b % 6, 1.0)] })
+                .map(|b| BrandInput {
+                    id: BrandId(b),
+                    niches: vec![share(b % 6, 1.0)],
+                })
                 .collect(),
             creators: creators
                 .into_iter()

@@ -182,7 +182,11 @@ fn check(ok: bool, field: &'static str, reason: &str) -> Result<()> {
 }
 
 fn positive(x: f64, field: &'static str) -> Result<()> {
-    check(x.is_finite() && x > 0.0, field, "must be a finite number > 0")
+    check(
+        x.is_finite() && x > 0.0,
+        field,
+        "must be a finite number > 0",
+    )
 }
 
 fn unit(x: f64, field: &'static str) -> Result<()> {

@@ -9,9 +9,9 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
 
 use super::config::MatchConfig;
 use super::error::{MatchError, Result};
@@ -148,7 +148,11 @@ pub fn recall_at_k(ranked: &[CreatorId], relevant: &HashSet<CreatorId>, k: usize
     if relevant.is_empty() {
         return 0.0;
     }
-    let hits = ranked.iter().take(k).filter(|c| relevant.contains(c)).count();
+    let hits = ranked
+        .iter()
+        .take(k)
+        .filter(|c| relevant.contains(c))
+        .count();
     hits as f64 / relevant.len() as f64
 }
 
@@ -251,8 +255,14 @@ pub fn evaluate(
             let started = Instant::now();
             let ranked: Vec<CreatorId> = match row.method {
                 Method::Ours => {
-                    let ranking =
-                        rank(&graph, directory, seed_node, &MatchFilters::default(), false, config)?;
+                    let ranking = rank(
+                        &graph,
+                        directory,
+                        seed_node,
+                        &MatchFilters::default(),
+                        false,
+                        config,
+                    )?;
                     ranking.ranked.iter().take(k).map(|s| s.creator).collect()
                 }
                 Method::ExactPpr => {
@@ -295,7 +305,9 @@ pub fn evaluate(
                         .iter()
                         .filter(|(u, _, niches)| {
                             !existing.contains(u)
-                                && niches.iter().any(|(n, _)| seed.niches.iter().any(|(s, _)| s == n))
+                                && niches
+                                    .iter()
+                                    .any(|(n, _)| seed.niches.iter().any(|(s, _)| s == n))
                         })
                         .map(|(_, id, _)| {
                             let fans = directory.profile(*id).map_or(0, |p| p.followers);

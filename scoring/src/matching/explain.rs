@@ -175,7 +175,9 @@ impl<'a> Explainer<'a> {
                         self.niche_name(seed_niche)
                     )
                 } else {
-                    format!("works in {name} ({pct:.0}% of its videos), linked to {possessive} network")
+                    format!(
+                        "works in {name} ({pct:.0}% of its videos), linked to {possessive} network"
+                    )
                 }
             }
             NodeRef::Brand(id) if last == self.ranking.seed.idx => {
@@ -183,10 +185,7 @@ impl<'a> Explainer<'a> {
                 "already worked with you".to_string()
             }
             NodeRef::Brand(id) => self.brand_text(last, id, &subject, &possessive),
-            NodeRef::Creator(id) => format!(
-                "close to {subject} through {}",
-                self.creator_name(id)
-            ),
+            NodeRef::Creator(id) => format!("close to {subject} through {}", self.creator_name(id)),
         }
     }
 
@@ -207,7 +206,9 @@ impl<'a> Explainer<'a> {
             format!("worked with {name}, as {subject} did")
         } else if shared_creators > 0 {
             let plural = if shared_creators == 1 { "" } else { "s" };
-            format!("worked with {name}, which shares {shared_creators} creator{plural} with {subject}")
+            format!(
+                "worked with {name}, which shares {shared_creators} creator{plural} with {subject}"
+            )
         } else if let Some(NodeRef::Niche(n)) = shared_niche.map(|v| self.graph.node(v)) {
             format!(
                 "worked with {name}, which also sells in {possessive} niche {}",

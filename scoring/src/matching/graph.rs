@@ -152,9 +152,10 @@ impl MatchGraph {
         }
 
         let lookup = |id: NicheId| index.get(&NodeRef::Niche(id)).copied();
-        let edge_estimate = 2 * (input.collaborations.len()
-            + input.creators.iter().map(|c| c.niches.len()).sum::<usize>()
-            + input.brands.iter().map(|b| b.niches.len()).sum::<usize>());
+        let edge_estimate = 2
+            * (input.collaborations.len()
+                + input.creators.iter().map(|c| c.niches.len()).sum::<usize>()
+                + input.brands.iter().map(|b| b.niches.len()).sum::<usize>());
         let mut edges: EdgeList = Vec::with_capacity(edge_estimate);
         for (creator, &u) in input.creators.iter().zip(&creator_nodes) {
             for (v, w) in normalised(&creator.niches, config.creator_niche_weight, lookup)? {
@@ -422,7 +423,12 @@ fn assemble(
         csr.add_node(());
     }
     let wdeg = (0..n as u32)
-        .map(|u| csr.edges_slice(u).iter().map(|&w| f64::from(w)).sum::<f64>())
+        .map(|u| {
+            csr.edges_slice(u)
+                .iter()
+                .map(|&w| f64::from(w))
+                .sum::<f64>()
+        })
         .collect();
     Ok(Base {
         csr,
@@ -543,9 +549,7 @@ impl Overlay {
         shares: &[NicheShare],
         total: f64,
     ) -> Result<()> {
-        let wanted = normalised(shares, total, |id| {
-            self.index_of(base, NodeRef::Niche(id))
-        })?;
+        let wanted = normalised(shares, total, |id| self.index_of(base, NodeRef::Niche(id)))?;
         let u = self.node_or_insert(base, node)?;
         let mut current = Vec::new();
         self.for_each_neighbor(base, u, |v, _| current.push(v));

@@ -50,7 +50,9 @@ impl SeedContext {
                 continue;
             };
             // Children of a seed niche count fully; siblings and the parent partially.
-            let parent = graph.niche_parent(id).and_then(|p| graph.index_of(NodeRef::Niche(p)));
+            let parent = graph
+                .niche_parent(id)
+                .and_then(|p| graph.index_of(NodeRef::Niche(p)));
             graph.for_each_neighbor(n, |v, _| {
                 if let NodeRef::Niche(child) = graph.node(v)
                     && graph.niche_parent(child) == Some(id)
@@ -115,7 +117,8 @@ fn passes(graph: &MatchGraph, idx: u32, p: &CreatorProfile, f: &MatchFilters) ->
     if f.min_followers.is_some_and(|m| p.followers < m)
         || f.max_followers.is_some_and(|m| p.followers > m)
         || (f.ecommerce_only && !p.ecommerce)
-        || f.max_recent_violations.is_some_and(|m| p.recent_violations > m)
+        || f.max_recent_violations
+            .is_some_and(|m| p.recent_violations > m)
     {
         return false;
     }
@@ -128,7 +131,10 @@ fn passes(graph: &MatchGraph, idx: u32, p: &CreatorProfile, f: &MatchFilters) ->
         return true;
     }
     let wanted = |id: NicheId| {
-        f.niches.contains(&id) || graph.niche_parent(id).is_some_and(|p| f.niches.contains(&p))
+        f.niches.contains(&id)
+            || graph
+                .niche_parent(id)
+                .is_some_and(|p| f.niches.contains(&p))
     };
     let mut found = false;
     graph.for_each_neighbor(idx, |v, _| {
@@ -173,7 +179,10 @@ fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> ([f64; 4], f64)
     } else {
         r.reliability_prior_mean
     };
-    let known = [content, ltv, active].iter().filter(|x| x.is_some()).count() as f64;
+    let known = [content, ltv, active]
+        .iter()
+        .filter(|x| x.is_some())
+        .count() as f64;
     let history = total / (total + k.max(1.0));
     let completeness = (known + history) / 4.0;
     let or_missing = |x: Option<f64>| x.unwrap_or(r.missing_value);
@@ -247,8 +256,7 @@ pub(crate) fn rank(
                 focus += c * f64::from(w) / cnw;
             }
         });
-        let ([content, ltv, active, reliability], completeness) =
-            attribute_values(profile, config);
+        let ([content, ltv, active, reliability], completeness) = attribute_values(profile, config);
         let values = [
             if best > 0.0 {
                 (corrected / best).powf(config.rank.proximity_exponent)
@@ -261,12 +269,7 @@ pub(crate) fn rank(
             active,
             reliability,
         ];
-        let score = values
-            .iter()
-            .zip(&weights)
-            .map(|(v, w)| v * w)
-            .sum::<f64>()
-            / weight_sum;
+        let score = values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>() / weight_sum;
         let certainty = slot.p / (slot.p + ppr.epsilon * slot.wdeg);
         ranked.push(Scored {
             idx: u,

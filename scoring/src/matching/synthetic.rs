@@ -153,7 +153,11 @@ pub fn generate(config: &SyntheticConfig) -> Result<SyntheticMarket> {
     }
     for leaf in 0..leaves {
         let parent = NicheId(parent_of(leaf) as u64);
-        let name = format!("{} / {}", names.niches[&parent], leaf % config.niches_per_parent + 1);
+        let name = format!(
+            "{} / {}",
+            names.niches[&parent],
+            leaf % config.niches_per_parent + 1
+        );
         names.niches.insert(leaf_id(leaf), name);
         niches.push(NicheInput {
             id: leaf_id(leaf),
@@ -213,7 +217,8 @@ pub fn generate(config: &SyntheticConfig) -> Result<SyntheticMarket> {
         } else {
             0
         };
-        let appeal = (0.2 + score / 100.0) * (0.3 + p_active) * reliability * (fans as f64 + 1.0).powf(0.1);
+        let appeal =
+            (0.2 + score / 100.0) * (0.3 + p_active) * reliability * (fans as f64 + 1.0).powf(0.1);
         let pool = &mut pools[community];
         let running = pool.cumulative.last().copied().unwrap_or(0.0);
         pool.creators.push(i as u32);
