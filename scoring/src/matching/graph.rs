@@ -17,7 +17,8 @@
 //! clones). An update therefore costs O(changed edges + touched nodes in the overlay), not a
 //! rebuild; once the overlay passes `compaction_threshold` nodes, [`MatchGraph::compact`] folds
 //! it into a new base (O(edges), about a second at a million creators) off the read path.
-//! [`SharedGraph`] packages this for a server: readers take a lock only to clone the snapshot.
+//! [`SharedGraph`] packages this for a server: readers take a lock only to clone the snapshot;
+//! writers are serialised, and a compaction (rare) delays other writers, never readers.
 //!
 //! # Weights
 //! creator-niche: the creator's share of videos in the niche times `creator_niche_weight`;

@@ -63,7 +63,9 @@ pub struct CollaborationInput {
     pub brand: BrandId,
     /// The creator.
     pub creator: CreatorId,
-    /// Days since the collaboration (0 for one recorded now); older ones weigh less.
+    /// Days since the collaboration (0 for one recorded now); older ones weigh less. The
+    /// decay is applied when the weight is added, so a periodic rebuild from current ages
+    /// (e.g. nightly) keeps old edges fading.
     pub age_days: f64,
     /// GMV it generated, in the caller's minor units; more GMV weighs more (logarithmically).
     pub gmv: f64,

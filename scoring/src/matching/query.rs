@@ -130,8 +130,8 @@ pub struct LookalikeQuery {
 /// The parts of the ranking blend, each normalised to [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Component {
-    /// Degree-corrected PPR from the seed, relative to the best candidate's (see
-    /// `rank.proximity_exponent`).
+    /// Degree-corrected PPR from the seed, relative to the best eligible candidate's before
+    /// filters (so a filter never changes a creator's score; see `rank.proximity_exponent`).
     Proximity,
     /// Share of the creator's content in the seed's niches (partial credit for siblings).
     NicheFocus,
