@@ -10,6 +10,10 @@
 //! every `r(u) < epsilon * W(u)`. Because the graph is undirected, the estimate then satisfies,
 //! for every node `v`, `0 <= ppr(v) - p(v) <= epsilon * W(v)`, and the total work is at most
 //! `1 / (alpha * epsilon)` edge visits: it depends on the accuracy asked for, not the graph size.
+//!
+//! Each thread that runs pushes keeps dense scratch arrays over the graph's nodes (about 25
+//! bytes per node, 26 MB at a million creators), allocated once and cleaned incrementally, so a
+//! query touches only the nodes it reaches and never allocates per node of the graph.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
