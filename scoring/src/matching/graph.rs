@@ -16,7 +16,9 @@
 //! a new snapshot sharing the base. Readers keep using whatever snapshot they cloned (two `Arc`
 //! clones). An update therefore costs O(changed edges + touched nodes in the overlay), not a
 //! rebuild; once the overlay passes `compaction_threshold` nodes, [`MatchGraph::compact`] folds
-//! it into a new base (O(edges), about a second at a million creators) off the read path.
+//! it into a new base (O(edges), about two seconds at a million creators) off the read path.
+//! A hub niche's change list grows with every creator that joins or leaves it and is copied by
+//! each later update touching it; compaction is what keeps that bounded.
 //! [`SharedGraph`] packages this for a server: readers take a lock only to clone the snapshot;
 //! writers are serialised, and a compaction (rare) delays other writers, never readers.
 //!
