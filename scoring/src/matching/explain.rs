@@ -180,8 +180,7 @@ impl<'a> Explainer<'a> {
                     )
                 }
             }
-            NodeRef::Brand(id) if last == self.ranking.seed.idx => {
-                let _ = id;
+            NodeRef::Brand(_) if last == self.ranking.seed.idx => {
                 "already worked with you".to_string()
             }
             NodeRef::Brand(id) => self.brand_text(last, id, &subject, &possessive),
