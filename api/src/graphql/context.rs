@@ -47,6 +47,17 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
             brand_market::Column::BrandId,
             |m| m.brand_id,
         ))
+        .data(one::<scout::Entity, i64>(db, scout::Column::Id, |m| m.id))
+        .data(many::<scout_market::Entity, i64>(
+            db,
+            scout_market::Column::ScoutId,
+            |m| m.scout_id,
+        ))
+        .data(many::<pipeline_event::Entity, i64>(
+            db,
+            pipeline_event::Column::EntryId,
+            |m| m.entry_id,
+        ))
         .data(many::<content_product::Entity, i64>(
             db,
             content_product::Column::ContentId,
