@@ -251,7 +251,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
@@ -411,7 +411,7 @@ mod tests {
         assert!(
             Stage::ALL
                 .iter()
-                .all(|s| s.is_open() == !allowed_from(*s).is_empty())
+                .all(|s| s.is_open() != allowed_from(*s).is_empty())
         );
     }
 

@@ -30,10 +30,10 @@ pub struct Filter {
 #[derive(SimpleObject)]
 pub struct ProspectSuggestion {
     pub creator: Creator,
-    /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement ((likes + comments
-    /// + shares) / views over its content, one half at 5%), 25% sales (attributed orders, one
-    /// half at 20), 15% e-commerce capability. Content score and predicted LTV replace the
-    /// engagement and sales parts once those models are stored.
+    /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement (likes, comments
+    /// and shares per view over its content, one half at 5%), 25% sales (attributed orders,
+    /// one half at 20), 15% e-commerce capability. Content score and predicted LTV replace
+    /// the engagement and sales parts once those models are stored.
     pub score: f64,
     pub reach: f64,
     pub engagement: f64,
