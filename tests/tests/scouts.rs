@@ -195,6 +195,32 @@ async fn scopes_and_moves(backend: Backend) {
         .map(|p| p["creator"]["handle"].as_str().unwrap())
         .collect();
     assert_eq!(handles, ["barkbox_ben"]);
+    let categories = s.ok(&scout_us, "{ niches { id slug } }", json!({})).await;
+    let category = |slug: &str| {
+        categories["niches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["slug"] == slug)
+            .map(|n| n["id"].clone())
+            .unwrap()
+    };
+    let filtered = "query($niche: ID, $min: Int, $max: Int) { prospectSuggestions(market: \"US\", nicheId: $niche, minFollowers: $min, maxFollowers: $max) { creator { handle } } }";
+    let count = |v: Json| v["prospectSuggestions"].as_array().unwrap().len();
+    let pets = s
+        .ok(&scout_us, filtered, json!({"niche": category("pets")}))
+        .await;
+    assert_eq!(count(pets), 1, "a category matches its leaves");
+    let beauty = s
+        .ok(&scout_us, filtered, json!({"niche": category("beauty")}))
+        .await;
+    assert_eq!(count(beauty), 0, "the only beauty creator is already open");
+    let big = s.ok(&scout_us, filtered, json!({"min": 5000})).await;
+    assert_eq!(count(big), 0);
+    let body = s
+        .gql(Some(&scout_us), filtered, json!({"min": 10, "max": 5}))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
 
     // Admins name the scout, which must work in the market; they see every market.
     let admin = s.admin();
