@@ -45,6 +45,19 @@ async fn scopes_and_moves(backend: Backend) {
     let f: Fixture = marketplace(&s).await;
     let scout_us = s.token(Role::Scout, None, None, &["US"]);
     let scout_gb = s.token(Role::Scout, None, None, &["GB"]);
+    let scout_xx = s.token(Role::Scout, None, None, &["XX"]);
+    let body = s
+        .gql(
+            Some(&scout_xx),
+            ADD,
+            json!({"items": [prospect(f.creator_us, "XX")]}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&body),
+        Some("BAD_USER_INPUT"),
+        "unknown market: {body}"
+    );
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
     let shop = s.token(Role::Shop, None, Some(f.shop_glow), &[]);
 
@@ -76,7 +89,8 @@ async fn scopes_and_moves(backend: Backend) {
     assert_eq!(entry["state"], "PROSPECT");
     assert_eq!(
         entry["scout"],
-        json!({"externalId": "test:Scout", "markets": ["US"]})
+        json!({"externalId": "test:Scout", "markets": ["US"]}),
+        "the scout row was made by the XX token (no such market), then gained US"
     );
     assert_eq!(
         entry["history"],

@@ -363,13 +363,16 @@ pub async fn scout_of(
         .into_iter()
         .map(|m| m.market_code)
         .collect();
-    let missing: Vec<scout_market::ActiveModel> = caller
-        .markets
-        .iter()
-        .filter(|m| !known.contains(*m))
+    // Only markets that exist: a prospect in an unknown one is refused later, with its item.
+    let missing: Vec<scout_market::ActiveModel> = market::Entity::find()
+        .filter(market::Column::Code.is_in(caller.markets.clone()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter(|m| !known.contains(&m.code))
         .map(|m| scout_market::ActiveModel {
             scout_id: Set(id),
-            market_code: Set(m.clone()),
+            market_code: Set(m.code),
         })
         .collect();
     if !missing.is_empty() {
