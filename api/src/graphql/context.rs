@@ -78,6 +78,24 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration)
             |m| m.brand_id,
             window,
         ))
+        .data(one::<scout::Entity, _>(
+            db,
+            scout::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(many::<scout_market::Entity, _>(
+            db,
+            scout_market::Column::ScoutId,
+            |m| m.scout_id,
+            window,
+        ))
+        .data(many::<pipeline_event::Entity, _>(
+            db,
+            pipeline_event::Column::EntryId,
+            |m| m.entry_id,
+            window,
+        ))
         .data(many::<content_product::Entity, _>(
             db,
             content_product::Column::ContentId,

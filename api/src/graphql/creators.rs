@@ -161,20 +161,7 @@ impl CreatorQuery {
             cond = cond.add(creator::Column::EcommerceCapable.eq(capable));
         }
         if let Some(niche_id) = &filter.niche_id {
-            let niche_id = parse_id("filter.nicheId", niche_id)?;
-            let leaves = niche::Entity::find()
-                .select_only()
-                .column(niche::Column::Id)
-                .filter(niche::Column::ParentId.eq(niche_id));
-            let in_niche = creator_niche::Entity::find()
-                .select_only()
-                .column(creator_niche::Column::CreatorId)
-                .filter(
-                    Condition::any()
-                        .add(creator_niche::Column::NicheId.eq(niche_id))
-                        .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
-                );
-            cond = cond.add(creator::Column::Id.in_subquery(in_niche.into_query()));
+            cond = cond.add(in_niche(parse_id("filter.nicheId", niche_id)?));
         }
         let select = creator::Entity::find().filter(cond);
         Ok(keyset(
@@ -188,4 +175,21 @@ impl CreatorQuery {
         )
         .await?)
     }
+}
+
+/// Creators with a niche: the niche itself or, for a category, any of its leaves.
+pub(super) fn in_niche(niche_id: i64) -> sea_orm::sea_query::SimpleExpr {
+    let leaves = niche::Entity::find()
+        .select_only()
+        .column(niche::Column::Id)
+        .filter(niche::Column::ParentId.eq(niche_id));
+    let in_niche = creator_niche::Entity::find()
+        .select_only()
+        .column(creator_niche::Column::CreatorId)
+        .filter(
+            Condition::any()
+                .add(creator_niche::Column::NicheId.eq(niche_id))
+                .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
+        );
+    creator::Column::Id.in_subquery(in_niche.into_query())
 }

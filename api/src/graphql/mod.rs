@@ -12,6 +12,7 @@ mod orders;
 mod pagination;
 mod products;
 mod scalars;
+pub(crate) mod scouts;
 mod shops;
 mod viewer;
 
@@ -27,11 +28,15 @@ pub struct Query(
     content::ContentQuery,
     brands::BrandQuery,
     shops::ShopQuery,
+    scouts::ScoutQuery,
 );
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(crate::ingest::graphql::IngestMutation);
+pub struct Mutation(
+    crate::ingest::graphql::IngestMutation,
+    scouts::ScoutMutation,
+);
 
 /// Flywheel's schema type.
 pub type FlywheelSchema = Schema<Query, Mutation, EmptySubscription>;
