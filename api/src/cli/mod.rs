@@ -2,6 +2,7 @@
 //! and listed in the README).
 
 pub mod import;
+pub mod ltv;
 mod serve;
 mod token;
 
@@ -68,6 +69,9 @@ pub enum Command {
     Token(token::TokenArgs),
     /// Load records from NDJSON or CSV files, in batches, idempotently.
     Import(import::ImportArgs),
+    /// Fit BG/NBD + Gamma-Gamma on an RFM file, or predict with them (no database).
+    #[command(subcommand)]
+    Ltv(ltv::LtvCommand),
 }
 
 /// JWT verification settings shared by the commands that serve or mint.
@@ -172,5 +176,6 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token(args) => token::run(args),
         Command::Import(args) => import::run(&db_config, args).await,
+        Command::Ltv(command) => ltv::run(command),
     }
 }
