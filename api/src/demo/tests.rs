@@ -1,0 +1,1 @@
+//! Seeding tests against real databases.
