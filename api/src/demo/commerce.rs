@@ -18,7 +18,7 @@ use std::collections::HashSet;
 pub(super) struct Brand {
     pub name: String,
     pub markets: Vec<usize>,
-    /// (niche index, weight), weights summing to 1.
+    /// (niche index, weight), normalised weights (rounded to 3 decimals).
     pub niches: Vec<(usize, f64)>,
     pub created_at: DateTime<Utc>,
     /// Its shop per market, parallel to `markets`.
@@ -61,6 +61,8 @@ pub(super) struct Commerce {
     pub products: Vec<Product>,
 }
 
+/// Brands (and, with independents, one more shop) every market gets whatever the scale.
+const MIN_PER_MARKET: usize = 2;
 /// Share of tiny shops among all shops.
 const TINY_SHARE: f64 = 0.08;
 
@@ -71,14 +73,15 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
     let popularity: Vec<Weighted> = (0..MARKETS.len()).map(|m| Weighted::new(taxonomy.popularity(m))).collect();
     let mut names = HashSet::new();
     let mut brand_list: Vec<Brand> = (0..brands)
-        .map(|_| {
+        .map(|b| {
             let market_count = match rng.random::<f64>() {
                 x if x < 0.55 => 1,
                 x if x < 0.80 => 2,
                 x if x < 0.92 => 3,
                 _ => 4,
             };
-            let mut markets = Vec::new();
+            // The first brands are spread over the markets so each has a few at any scale.
+            let mut markets = if b < MIN_PER_MARKET * MARKETS.len() { vec![b % MARKETS.len()] } else { Vec::new() };
             while markets.len() < market_count {
                 let m = sizes.pick(rng).unwrap_or(0);
                 if !markets.contains(&m) {
@@ -109,9 +112,18 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
             shop_list.push(new_shop(rng, market, Some(b), name, opened, class));
         }
     }
+    let mut per_market = vec![0; MARKETS.len()];
+    for shop in &shop_list {
+        per_market[shop.market] += 1;
+    }
     for _ in 0..independent {
         let class = classes[shop_list.len()];
-        let market = sizes.pick(rng).unwrap_or(0);
+        // Markets short of shops first, then by size.
+        let market = match (0..MARKETS.len()).find(|&m| per_market[m] < MIN_PER_MARKET + 1) {
+            Some(m) => m,
+            None => sizes.pick(rng).unwrap_or(0),
+        };
+        per_market[market] += 1;
         let opened = Clock::uniform(rng, Clock::plus_days(clock.now, -3.0 * 365.0), clock.now);
         let name = format!("{}'s {}", pick(rng, FIRST_NAMES[market]), pick(rng, SHOP_WORDS));
         shop_list.push(new_shop(rng, market, None, name, opened, class));
@@ -176,7 +188,7 @@ fn new_product(
     }
 }
 
-/// 1-4 niches, mostly in the category of the first, with weights summing to 1.
+/// 1-4 niches, mostly in the category of the first, with normalised weights.
 fn brand_niches(rng: &mut StdRng, taxonomy: &Taxonomy, popularity: &Weighted) -> Vec<(usize, f64)> {
     let primary = popularity.pick(rng).unwrap_or(0);
     let siblings = &taxonomy.by_category[taxonomy.niches[primary].category];
