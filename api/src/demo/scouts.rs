@@ -119,31 +119,34 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], clock: &Clock) ->
         }
     }
 
-    let mut entries = Vec::new();
+    // Final states per market (every state in every market), then capability for the entries
+    // that pass certification, a third of them over all markets.
+    let mut pools = Vec::with_capacity(MARKETS.len());
+    let mut plans = Vec::new();
     for m in 0..MARKETS.len() {
-        let covering: Vec<usize> = (0..scouts.len()).filter(|&s| scouts[s].markets.contains(&m)).collect();
         let mut capable: Vec<usize> = (0..creators.len()).filter(|&i| creators[i].market == m && creators[i].capable).collect();
         let mut other: Vec<usize> = (0..creators.len()).filter(|&i| creators[i].market == m && !creators[i].capable).collect();
-        let available = capable.len() + other.len();
-        let n = ((available as f64 * PIPELINE_SHARE).round() as usize).max(STATES.len()).min(available);
         capable.shuffle(rng);
         other.shuffle(rng);
-        let states = quota(rng, n, &STATE_SHARES, 1);
-        let certified = states.iter().filter(|&&s| s == CERTIFIED || s == CHURNED).count();
-        let mut capable_left = (certified as f64 / 3.0).round() as usize;
-        for state in states {
-            let certifies = state == CERTIFIED || state == CHURNED;
-            let from_capable = if certifies { capable_left > 0 } else { chance(rng, 0.25) };
-            let creator = if from_capable { capable.pop().or_else(|| other.pop()) } else { other.pop().or_else(|| capable.pop()) };
-            let Some(creator) = creator else { break };
-            if certifies && creators[creator].capable {
-                capable_left = capable_left.saturating_sub(1);
-            }
-            let scout = covering[rng.random_range(0..covering.len())];
-            let states = path_to(rng, state);
-            let path = timed(rng, states, clock.start, clock.now);
-            entries.push(Entry { creator, market: m, scout, path });
-        }
+        let available = capable.len() + other.len();
+        let n = ((available as f64 * PIPELINE_SHARE).round() as usize).max(STATES.len()).min(available);
+        plans.extend(quota(rng, n, &STATE_SHARES, 1).into_iter().map(|state| (m, state)));
+        pools.push((capable, other));
+    }
+    let certifies = |state: usize| state == CERTIFIED || state == CHURNED;
+    let certifying = plans.iter().filter(|p| certifies(p.1)).count();
+    let mut capable_labels = quota(rng, certifying, &[1.0, 2.0], 0).into_iter();
+    let mut entries = Vec::with_capacity(plans.len());
+    for (m, state) in plans {
+        let from_capable = if certifies(state) { capable_labels.next() == Some(0) } else { chance(rng, 0.25) };
+        let (capable, other) = &mut pools[m];
+        let creator = if from_capable { capable.pop().or_else(|| other.pop()) } else { other.pop().or_else(|| capable.pop()) };
+        let Some(creator) = creator else { continue };
+        let covering: Vec<usize> = (0..scouts.len()).filter(|&s| scouts[s].markets.contains(&m)).collect();
+        let scout = covering[rng.random_range(0..covering.len())];
+        let states = path_to(rng, state);
+        let path = timed(rng, states, clock.start, clock.now);
+        entries.push(Entry { creator, market: m, scout, path });
     }
     let mut reentries = Vec::new();
     for e in entries.iter().filter(|e| !e.is_open()) {

@@ -264,11 +264,14 @@ async fn check_orders(db: &DatabaseConnection, now: DateTime<Utc>) {
 }
 
 async fn check_pipeline(db: &DatabaseConnection) {
+    use entities::enums::PipelineState::{Certified, Churned};
     let entries = pipeline_entry::Entity::find().all(db).await.expect("load entries");
-    let certified: Vec<_> = entries.iter().filter(|e| e.state == entities::enums::PipelineState::Certified).collect();
-    assert!(certified.iter().all(|e| e.ecommerce_capable.is_some()));
+    assert!(entries.iter().filter(|e| e.state == Certified).all(|e| e.ecommerce_capable.is_some()));
+    // Capability is recorded at certification, so churned entries that were certified keep it.
+    let certified: Vec<_> = entries.iter().filter(|e| e.ecommerce_capable.is_some()).collect();
+    assert!(certified.iter().all(|e| matches!(e.state, Certified | Churned)));
     let capable = certified.iter().filter(|e| e.ecommerce_capable == Some(true)).count() as f64 / certified.len() as f64;
-    assert!((0.2..=0.45).contains(&capable), "capable share of certified {capable}");
+    assert!((0.28..=0.4).contains(&capable), "capable share of certified {capable}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
