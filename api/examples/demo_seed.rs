@@ -14,7 +14,10 @@ use std::path::PathBuf;
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let scale: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1.0);
-    let path = args.next().map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("flywheel-demo.db"));
+    let path = args
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("flywheel-demo.db"));
     for suffix in ["", "-wal", "-shm"] {
         let file = PathBuf::from(format!("{}{suffix}", path.display()));
         if file.exists() {
@@ -38,8 +41,13 @@ async fn main() -> anyhow::Result<()> {
     let summary = seed(&db, &opts, &progress).await?;
     db.close().await?;
 
-    let size = |suffix: &str| std::fs::metadata(format!("{}{suffix}", path.display())).map_or(0, |m| m.len());
-    println!("scale {scale}, seed {}, history ending {}", opts.seed, opts.now);
+    let size = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", path.display())).map_or(0, |m| m.len())
+    };
+    println!(
+        "scale {scale}, seed {}, history ending {}",
+        opts.seed, opts.now
+    );
     for t in &summary.tables {
         println!("{:>16} {:>10}", t.table, t.rows);
     }

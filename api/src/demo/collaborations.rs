@@ -48,8 +48,10 @@ pub(super) struct Collaboration {
 impl Collaboration {
     /// Whether the creator was promoting the brand at `t` (proposals do not count yet).
     pub fn covers(&self, t: DateTime<Utc>) -> bool {
-        matches!(self.status, Status::Active | Status::Completed | Status::Cancelled)
-            && t >= self.started_at
+        matches!(
+            self.status,
+            Status::Active | Status::Completed | Status::Cancelled
+        ) && t >= self.started_at
             && self.ended_at.is_none_or(|end| t <= end)
     }
 }
@@ -63,7 +65,12 @@ pub(super) struct Collaborations {
 }
 
 /// Draws a handful of collaborations per brand (heavy-tailed: a few brands run many).
-pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], commerce: &Commerce, clock: &Clock) -> Collaborations {
+pub(super) fn generate(
+    rng: &mut StdRng,
+    creators: &[Creator],
+    commerce: &Commerce,
+    clock: &Clock,
+) -> Collaborations {
     // Candidate creators per (market, niche), weighted towards capable ones and, mildly, size.
     let mut pools: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     let mut by_market: Vec<Vec<usize>> = vec![Vec::new(); MARKETS.len()];
@@ -77,8 +84,10 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], commerce: &Commer
         let c = &creators[i];
         (if c.capable { 3.0 } else { 1.0 }) * (c.followers as f64).powf(0.25)
     };
-    let weights: HashMap<(usize, usize), Weighted> =
-        pools.iter().map(|(k, v)| (*k, Weighted::new(v.iter().map(|&i| appeal(i))))).collect();
+    let weights: HashMap<(usize, usize), Weighted> = pools
+        .iter()
+        .map(|(k, v)| (*k, Weighted::new(v.iter().map(|&i| appeal(i)))))
+        .collect();
     let statuses = Weighted::new([0.10, 0.25, 0.55, 0.10]);
 
     let mut list = Vec::new();
@@ -92,40 +101,68 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], commerce: &Commer
             let niche = brand.niches[niche_pick.pick(rng).unwrap_or(0)].0;
             let creator = match weights.get(&(market, niche)) {
                 Some(w) if chance(rng, 0.85) => w.pick(rng).map(|k| pools[&(market, niche)][k]),
-                _ if !by_market[market].is_empty() => Some(by_market[market][rng.random_range(0..by_market[market].len())]),
+                _ if !by_market[market].is_empty() => {
+                    Some(by_market[market][rng.random_range(0..by_market[market].len())])
+                }
                 _ => None,
             };
             let Some(creator) = creator else { continue };
             if by_pair.contains_key(&(b, creator)) {
                 continue;
             }
-            let status = [Status::Proposed, Status::Active, Status::Completed, Status::Cancelled][statuses.pick(rng).unwrap_or(2)];
+            let status = [
+                Status::Proposed,
+                Status::Active,
+                Status::Completed,
+                Status::Cancelled,
+            ][statuses.pick(rng).unwrap_or(2)];
             let (started_at, ended_at) = timeline(rng, status, clock);
             by_pair.insert((b, creator), list.len());
-            list.push(Collaboration { brand: b, creator, status, started_at, ended_at, shop: brand.shops[slot] });
+            list.push(Collaboration {
+                brand: b,
+                creator,
+                status,
+                started_at,
+                ended_at,
+                shop: brand.shops[slot],
+            });
         }
     }
     let mut by_creator: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, c) in list.iter().enumerate() {
         by_creator.entry(c.creator).or_default().push(i);
     }
-    Collaborations { list, by_creator, by_pair }
+    Collaborations {
+        list,
+        by_creator,
+        by_pair,
+    }
 }
 
 /// Start and end by status: proposals are recent, active ones started within 4 months,
 /// completed ones ran 2-12 weeks, cancelled ones stopped within 3 weeks.
-fn timeline(rng: &mut StdRng, status: Status, clock: &Clock) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+fn timeline(
+    rng: &mut StdRng,
+    status: Status,
+    clock: &Clock,
+) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
     let now = clock.now;
     match status {
         Status::Proposed => (Clock::plus_days(now, -rng.random_range(0.5..30.0)), None),
         Status::Active => (Clock::plus_days(now, -rng.random_range(3.0..120.0)), None),
         Status::Completed => {
             let start = Clock::plus_days(now, -rng.random_range(20.0..365.0));
-            (start, Some(Clock::plus_days(start, rng.random_range(14.0..84.0)).min(now)))
+            (
+                start,
+                Some(Clock::plus_days(start, rng.random_range(14.0..84.0)).min(now)),
+            )
         }
         Status::Cancelled => {
             let start = Clock::plus_days(now, -rng.random_range(5.0..365.0));
-            (start, Some(Clock::plus_days(start, rng.random_range(1.0..21.0)).min(now)))
+            (
+                start,
+                Some(Clock::plus_days(start, rng.random_range(1.0..21.0)).min(now)),
+            )
         }
     }
 }
@@ -150,7 +187,12 @@ pub(super) async fn write<C: ConnectionTrait>(
         "created_at",
         "updated_at",
     ];
-    let mut rows = Inserter::new(sink, "collaboration", COLUMNS, collaborations.list.len() as u64);
+    let mut rows = Inserter::new(
+        sink,
+        "collaboration",
+        COLUMNS,
+        collaborations.list.len() as u64,
+    );
     for (i, c) in collaborations.list.iter().enumerate() {
         let id = i as i64 + 1;
         rows.push([

@@ -68,9 +68,17 @@ const TINY_SHARE: f64 = 0.08;
 
 /// Generates `brands` brands and about `shops` shops (one per brand market, the rest
 /// independent), with their products.
-pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: &Taxonomy, clock: &Clock) -> Commerce {
+pub(super) fn generate(
+    rng: &mut StdRng,
+    brands: usize,
+    shops: usize,
+    taxonomy: &Taxonomy,
+    clock: &Clock,
+) -> Commerce {
     let sizes = Weighted::new(MARKETS.iter().map(|m| m.size));
-    let popularity: Vec<Weighted> = (0..MARKETS.len()).map(|m| Weighted::new(taxonomy.popularity(m))).collect();
+    let popularity: Vec<Weighted> = (0..MARKETS.len())
+        .map(|m| Weighted::new(taxonomy.popularity(m)))
+        .collect();
     let mut names = HashSet::new();
     let mut brand_list: Vec<Brand> = (0..brands)
         .map(|b| {
@@ -81,7 +89,11 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
                 _ => 4,
             };
             // The first brands are spread over the markets so each has a few at any scale.
-            let mut markets = if b < MIN_PER_MARKET * MARKETS.len() { vec![b % MARKETS.len()] } else { Vec::new() };
+            let mut markets = if b < MIN_PER_MARKET * MARKETS.len() {
+                vec![b % MARKETS.len()]
+            } else {
+                Vec::new()
+            };
             while markets.len() < market_count {
                 let m = sizes.pick(rng).unwrap_or(0);
                 if !markets.contains(&m) {
@@ -90,12 +102,21 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
             }
             let niches = brand_niches(rng, taxonomy, &popularity[markets[0]]);
             let created_at = Clock::plus_days(clock.now, -rng.random_range(400.0..2_200.0));
-            Brand { name: brand_name(rng, &mut names), markets, niches, created_at, shops: Vec::new() }
+            Brand {
+                name: brand_name(rng, &mut names),
+                markets,
+                niches,
+                created_at,
+                shops: Vec::new(),
+            }
         })
         .collect();
 
     let brand_shops: usize = brand_list.iter().map(|b| b.markets.len()).sum();
-    let independent = shops.saturating_sub(brand_shops).max(shops / 8).max(MARKETS.len());
+    let independent = shops
+        .saturating_sub(brand_shops)
+        .max(shops / 8)
+        .max(MARKETS.len());
     let total = brand_shops + independent;
     // Quality levels plus a tiny class, in exact shares so each exists at any scale.
     let mut shares = Quality::SHARES.map(|s| s * (1.0 - TINY_SHARE)).to_vec();
@@ -106,7 +127,13 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
     for (b, brand) in brand_list.iter_mut().enumerate() {
         for &market in &brand.markets {
             let class = classes[shop_list.len()];
-            let opened = Clock::uniform(rng, brand.created_at.max(Clock::plus_days(clock.now, -3.0 * 365.0)), clock.now);
+            let opened = Clock::uniform(
+                rng,
+                brand
+                    .created_at
+                    .max(Clock::plus_days(clock.now, -3.0 * 365.0)),
+                clock.now,
+            );
             let name = format!("{} {} Official", brand.name, MARKETS[market].name);
             brand.shops.push(shop_list.len());
             shop_list.push(new_shop(rng, market, Some(b), name, opened, class));
@@ -125,7 +152,11 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
         };
         per_market[market] += 1;
         let opened = Clock::uniform(rng, Clock::plus_days(clock.now, -3.0 * 365.0), clock.now);
-        let name = format!("{}'s {}", pick(rng, FIRST_NAMES[market]), pick(rng, SHOP_WORDS));
+        let name = format!(
+            "{}'s {}",
+            pick(rng, FIRST_NAMES[market]),
+            pick(rng, SHOP_WORDS)
+        );
         shop_list.push(new_shop(rng, market, None, name, opened, class));
     }
 
@@ -133,18 +164,31 @@ pub(super) fn generate(rng: &mut StdRng, brands: usize, shops: usize, taxonomy: 
     for (s, shop) in shop_list.iter_mut().enumerate() {
         let niches = match shop.brand {
             Some(b) => brand_list[b].niches.clone(),
-            None => brand_niches(rng, taxonomy, &popularity[shop.market]).into_iter().take(2).collect(),
+            None => brand_niches(rng, taxonomy, &popularity[shop.market])
+                .into_iter()
+                .take(2)
+                .collect(),
         };
         let niche_pick = Weighted::new(niches.iter().map(|n| n.1));
-        let label = shop.brand.map_or_else(|| shop.name.clone(), |b| brand_list[b].name.clone());
-        let count = if shop.tiny { rng.random_range(1..=3) } else { lognormal(rng, 12.0, 0.7).clamp(3.0, 150.0) as usize };
+        let label = shop
+            .brand
+            .map_or_else(|| shop.name.clone(), |b| brand_list[b].name.clone());
+        let count = if shop.tiny {
+            rng.random_range(1..=3)
+        } else {
+            lognormal(rng, 12.0, 0.7).clamp(3.0, 150.0) as usize
+        };
         for _ in 0..count {
             let niche = niches[niche_pick.pick(rng).unwrap_or(0)].0;
             shop.products.push(products.len());
             products.push(new_product(rng, s, shop, niche, &label, taxonomy, clock));
         }
     }
-    Commerce { brands: brand_list, shops: shop_list, products }
+    Commerce {
+        brands: brand_list,
+        shops: shop_list,
+        products,
+    }
 }
 
 /// A shop of the given class (0..4 are quality levels, 4 is tiny with a random level).
@@ -157,9 +201,26 @@ fn new_shop(
     class: usize,
 ) -> Shop {
     let tiny = class >= Quality::ALL.len();
-    let quality = if tiny { Quality::ALL[rng.random_range(0..Quality::ALL.len())] } else { Quality::ALL[class] };
-    let popularity = if tiny { 0.02 } else { lognormal(rng, 1.0, 0.9) * quality.profile().appeal };
-    Shop { market, brand, name, opened_at, quality, tiny, popularity, products: Vec::new() }
+    let quality = if tiny {
+        Quality::ALL[rng.random_range(0..Quality::ALL.len())]
+    } else {
+        Quality::ALL[class]
+    };
+    let popularity = if tiny {
+        0.02
+    } else {
+        lognormal(rng, 1.0, 0.9) * quality.profile().appeal
+    };
+    Shop {
+        market,
+        brand,
+        name,
+        opened_at,
+        quality,
+        tiny,
+        popularity,
+        products: Vec::new(),
+    }
 }
 
 fn new_product(
@@ -177,7 +238,8 @@ fn new_product(
     let usd = n.leaf.usd * lognormal(rng, 1.0, 0.45);
     let price_minor = MARKETS[shop.market].shelf_price_minor(usd, CATEGORIES[n.category].class);
     // Most of a shop's range is listed in its first months.
-    let created_at = Clock::plus_days(shop.opened_at, exponential(rng, 60.0)).min(Clock::plus_days(clock.now, -1.0));
+    let created_at = Clock::plus_days(shop.opened_at, exponential(rng, 60.0))
+        .min(Clock::plus_days(clock.now, -1.0));
     Product {
         shop: shop_index,
         niche,
@@ -195,14 +257,30 @@ fn brand_niches(rng: &mut StdRng, taxonomy: &Taxonomy, popularity: &Weighted) ->
     let count = rng.random_range(1..=4);
     let mut niches = vec![primary];
     for _ in 1..count {
-        let n = if chance(rng, 0.85) { siblings[rng.random_range(0..siblings.len())] } else { popularity.pick(rng).unwrap_or(primary) };
+        let n = if chance(rng, 0.85) {
+            siblings[rng.random_range(0..siblings.len())]
+        } else {
+            popularity.pick(rng).unwrap_or(primary)
+        };
         if !niches.contains(&n) {
             niches.push(n);
         }
     }
-    let weights: Vec<f64> = (0..niches.len()).map(|i| if i == 0 { 2.0 } else { rng.random_range(0.3..1.0) }).collect();
+    let weights: Vec<f64> = (0..niches.len())
+        .map(|i| {
+            if i == 0 {
+                2.0
+            } else {
+                rng.random_range(0.3..1.0)
+            }
+        })
+        .collect();
     let sum: f64 = weights.iter().sum();
-    niches.into_iter().zip(weights).map(|(n, w)| (n, (w / sum * 1_000.0).round() / 1_000.0)).collect()
+    niches
+        .into_iter()
+        .zip(weights)
+        .map(|(n, w)| (n, (w / sum * 1_000.0).round() / 1_000.0))
+        .collect()
 }
 
 /// A unique brand name such as "Lumi Botanics"; a roman numeral settles rare clashes.
@@ -225,11 +303,27 @@ pub(super) async fn write<C: ConnectionTrait>(
     taxonomy: &Taxonomy,
     now: DateTime<Utc>,
 ) -> Result<[u64; 5], DbErr> {
-    let Commerce { brands, shops, products } = commerce;
-    let mut rows = Inserter::new(sink, "brand", &["id", "external_id", "name", "created_at", "updated_at"], brands.len() as u64);
+    let Commerce {
+        brands,
+        shops,
+        products,
+    } = commerce;
+    let mut rows = Inserter::new(
+        sink,
+        "brand",
+        &["id", "external_id", "name", "created_at", "updated_at"],
+        brands.len() as u64,
+    );
     for (i, b) in brands.iter().enumerate() {
         let id = i as i64 + 1;
-        rows.push([id.into(), format!("br-{id:04}").into(), b.name.as_str().into(), b.created_at.into(), now.into()]).await?;
+        rows.push([
+            id.into(),
+            format!("br-{id:04}").into(),
+            b.name.as_str().into(),
+            b.created_at.into(),
+            now.into(),
+        ])
+        .await?;
     }
     let brand_rows = rows.finish().await?;
 
@@ -237,21 +331,41 @@ pub(super) async fn write<C: ConnectionTrait>(
     let mut rows = Inserter::new(sink, "brand_market", &["brand_id", "market_code"], total);
     for (i, b) in brands.iter().enumerate() {
         for &m in &b.markets {
-            rows.push([(i as i64 + 1).into(), MARKETS[m].code.into()]).await?;
+            rows.push([(i as i64 + 1).into(), MARKETS[m].code.into()])
+                .await?;
         }
     }
     let market_rows = rows.finish().await?;
 
     let total = brands.iter().map(|b| b.niches.len() as u64).sum();
-    let mut rows = Inserter::new(sink, "brand_niche", &["brand_id", "niche_id", "weight"], total);
+    let mut rows = Inserter::new(
+        sink,
+        "brand_niche",
+        &["brand_id", "niche_id", "weight"],
+        total,
+    );
     for (i, b) in brands.iter().enumerate() {
         for &(n, w) in &b.niches {
-            rows.push([(i as i64 + 1).into(), taxonomy.niches[n].id.into(), w.into()]).await?;
+            rows.push([
+                (i as i64 + 1).into(),
+                taxonomy.niches[n].id.into(),
+                w.into(),
+            ])
+            .await?;
         }
     }
     let niche_rows = rows.finish().await?;
 
-    const SHOP: &[&str] = &["id", "external_id", "market_code", "brand_id", "name", "opened_at", "created_at", "updated_at"];
+    const SHOP: &[&str] = &[
+        "id",
+        "external_id",
+        "market_code",
+        "brand_id",
+        "name",
+        "opened_at",
+        "created_at",
+        "updated_at",
+    ];
     let mut rows = Inserter::new(sink, "shop", SHOP, shops.len() as u64);
     for (i, s) in shops.iter().enumerate() {
         let id = i as i64 + 1;
@@ -269,7 +383,16 @@ pub(super) async fn write<C: ConnectionTrait>(
     }
     let shop_rows = rows.finish().await?;
 
-    const PRODUCT: &[&str] = &["id", "external_id", "shop_id", "niche_id", "title", "price_minor", "created_at", "updated_at"];
+    const PRODUCT: &[&str] = &[
+        "id",
+        "external_id",
+        "shop_id",
+        "niche_id",
+        "title",
+        "price_minor",
+        "created_at",
+        "updated_at",
+    ];
     let mut rows = Inserter::new(sink, "product", PRODUCT, products.len() as u64);
     for (i, p) in products.iter().enumerate() {
         let id = i as i64 + 1;
@@ -285,5 +408,11 @@ pub(super) async fn write<C: ConnectionTrait>(
         ])
         .await?;
     }
-    Ok([brand_rows, market_rows, niche_rows, shop_rows, rows.finish().await?])
+    Ok([
+        brand_rows,
+        market_rows,
+        niche_rows,
+        shop_rows,
+        rows.finish().await?,
+    ])
 }

@@ -67,7 +67,10 @@ impl Pools {
         for (i, p) in commerce.products.iter().enumerate() {
             let market = commerce.shops[p.shop].market;
             by_niche.entry((market, p.niche)).or_default().push(i);
-            by_category.entry((market, taxonomy.niches[p.niche].category)).or_default().push(i);
+            by_category
+                .entry((market, taxonomy.niches[p.niche].category))
+                .or_default()
+                .push(i);
         }
         let weigh = |m: HashMap<(usize, usize), Vec<usize>>| {
             m.into_iter()
@@ -77,12 +80,29 @@ impl Pools {
                 })
                 .collect()
         };
-        Self { by_niche: weigh(by_niche), by_category: weigh(by_category) }
+        Self {
+            by_niche: weigh(by_niche),
+            by_category: weigh(by_category),
+        }
     }
 
     /// A product listed by `t` in the niche (else its category) of the market.
-    fn pick(&self, rng: &mut StdRng, commerce: &Commerce, market: usize, niche: usize, category: usize, t: DateTime<Utc>) -> Option<usize> {
-        for pool in [self.by_niche.get(&(market, niche)), self.by_category.get(&(market, category))].into_iter().flatten() {
+    fn pick(
+        &self,
+        rng: &mut StdRng,
+        commerce: &Commerce,
+        market: usize,
+        niche: usize,
+        category: usize,
+        t: DateTime<Utc>,
+    ) -> Option<usize> {
+        for pool in [
+            self.by_niche.get(&(market, niche)),
+            self.by_category.get(&(market, category)),
+        ]
+        .into_iter()
+        .flatten()
+        {
             for _ in 0..6 {
                 let i = pool.0[pool.1.pick(rng)?];
                 if commerce.products[i].created_at <= t {
@@ -105,13 +125,22 @@ pub(super) struct World<'a> {
 
 /// About `target` pieces of content over the year (every capable creator posts at least once),
 /// in publication order, with about `orders` attributed orders spread over them.
-pub(super) fn generate(rng: &mut StdRng, world: &World<'_>, target: f64, orders: f64) -> Vec<Content> {
+pub(super) fn generate(
+    rng: &mut StdRng,
+    world: &World<'_>,
+    target: f64,
+    orders: f64,
+) -> Vec<Content> {
     let activity: Vec<f64> = world.creators.iter().map(|c| c.activity).collect();
     let counts = allocate(rng, target, &activity);
     let pools = Pools::new(world.commerce, world.taxonomy);
     let mut content = Vec::with_capacity(target as usize + world.creators.len());
     for (i, creator) in world.creators.iter().enumerate() {
-        let count = if creator.capable { counts[i].max(1) } else { counts[i] };
+        let count = if creator.capable {
+            counts[i].max(1)
+        } else {
+            counts[i]
+        };
         let niche_pick = Weighted::new(creator.niches.iter().map(|n| n.1));
         for _ in 0..count {
             let niche = creator.niches[niche_pick.pick(rng).unwrap_or(0)].0;
@@ -136,11 +165,20 @@ fn order_weight(world: &World<'_>, c: &Content) -> f64 {
     if c.products.is_empty() {
         return 0.0;
     }
-    let usd: f64 = c.products.iter().map(|&p| world.taxonomy.niches[world.commerce.products[p].niche].leaf.usd).sum::<f64>()
+    let usd: f64 = c
+        .products
+        .iter()
+        .map(|&p| {
+            world.taxonomy.niches[world.commerce.products[p].niche]
+                .leaf
+                .usd
+        })
+        .sum::<f64>()
         / c.products.len() as f64;
     let skill = (0.3 * world.creators[c.creator].quality).exp();
     let live = if c.live.is_some() { 3.0 } else { 1.0 };
-    (c.views.max(1) as f64).powf(0.75) * GRADE_CONVERSION[c.grade] * skill * live / (usd / 25.0).sqrt()
+    (c.views.max(1) as f64).powf(0.75) * GRADE_CONVERSION[c.grade] * skill * live
+        / (usd / 25.0).sqrt()
 }
 
 /// One piece with its metrics, before products are linked.
@@ -155,7 +193,11 @@ fn draw(rng: &mut StdRng, world: &World<'_>, creator_index: usize, niche: usize)
     );
     let q = creator.quality;
     let tilt = (0.3 * q).exp();
-    let grade_weights = if creator.capable { [0.25 * tilt, 0.5, 0.25 / tilt] } else { [0.12 * tilt, 0.33, 0.55 / tilt] };
+    let grade_weights = if creator.capable {
+        [0.25 * tilt, 0.5, 0.25 / tilt]
+    } else {
+        [0.12 * tilt, 0.33, 0.55 / tilt]
+    };
     let grade = Weighted::new(grade_weights).pick(rng).unwrap_or(1);
     let is_live = chance(rng, if creator.capable { 0.12 } else { 0.03 });
     // The piece's own quality: the creator's plus luck.
@@ -171,13 +213,20 @@ fn draw(rng: &mut StdRng, world: &World<'_>, creator_index: usize, niche: usize)
         let impressions = initial + followers * lognormal(rng, 0.08, 0.8) * (0.3 * cq).exp();
         let avg_watch = (lognormal(rng, 240.0, 0.6) * (0.3 * cq).exp()).min(duration);
         let viewers = impressions * view_rate * avg_watch / duration;
-        let peak = (viewers * rng.random_range(1.6..3.5)).ceil().min((impressions * view_rate).floor());
+        let peak = (viewers * rng.random_range(1.6..3.5))
+            .ceil()
+            .min((impressions * view_rate).floor());
         let live = Live {
             duration_seconds: duration as i64,
             avg_viewers: (viewers * 10.0).round() / 10.0,
             peak_viewers: peak.max(viewers.ceil()) as i64,
         };
-        (impressions, rng.random_range(0.02..0.1), avg_watch, Some(live))
+        (
+            impressions,
+            rng.random_range(0.02..0.1),
+            avg_watch,
+            Some(live),
+        )
     } else {
         let length = lognormal(rng, [75.0, 35.0, 18.0][grade], 0.5).clamp(6.0, 600.0);
         let watched = 0.95 * sigmoid(-0.3 + 0.5 * cq + [-0.2, 0.0, 0.3][grade]);
@@ -186,13 +235,28 @@ fn draw(rng: &mut StdRng, world: &World<'_>, creator_index: usize, niche: usize)
             // Pushed into the big traffic pools.
             impressions *= rng.random_range(5.0..20.0);
         }
-        (impressions, watched.powf(1.6).clamp(0.01, 0.95), length * watched, None)
+        (
+            impressions,
+            watched.powf(1.6).clamp(0.01, 0.95),
+            length * watched,
+            None,
+        )
     };
     let impressions = impressions.min(50_000_000.0).floor();
     let views = (impressions * view_rate).floor();
-    let rate = |rng: &mut StdRng, base: f64, cap: f64| (base * engagement * (0.4 * cq + 0.3 * normal(rng)).exp()).clamp(0.0001, cap);
+    let rate = |rng: &mut StdRng, base: f64, cap: f64| {
+        (base * engagement * (0.4 * cq + 0.3 * normal(rng)).exp()).clamp(0.0001, cap)
+    };
     let like_rate = rate(rng, 0.045, 0.35);
-    let comment_rate = rate(rng, if is_live { 0.02 } else { [0.005, 0.0035, 0.003][grade] }, 0.05);
+    let comment_rate = rate(
+        rng,
+        if is_live {
+            0.02
+        } else {
+            [0.005, 0.0035, 0.003][grade]
+        },
+        0.05,
+    );
     let share_rate = rate(rng, [0.0045, 0.0025, 0.003][grade], 0.05);
     Content {
         creator: creator_index,
@@ -216,7 +280,13 @@ fn draw(rng: &mut StdRng, world: &World<'_>, creator_index: usize, niche: usize)
 /// The products a capable creator's piece promotes: none for most pure entertainment, one to
 /// three for a video, two to six for a live stream; from a brand the creator is collaborating
 /// with at the time when there is one, else the best sellers of the market and niche.
-fn link_products(rng: &mut StdRng, world: &World<'_>, pools: &Pools, creator_index: usize, piece: &Content) -> Vec<usize> {
+fn link_products(
+    rng: &mut StdRng,
+    world: &World<'_>,
+    pools: &Pools,
+    creator_index: usize,
+    piece: &Content,
+) -> Vec<usize> {
     let creator = &world.creators[creator_index];
     let t = piece.published_at;
     let count = match (&piece.live, piece.grade) {
@@ -228,21 +298,51 @@ fn link_products(rng: &mut StdRng, world: &World<'_>, pools: &Pools, creator_ind
             _ => 3,
         },
     };
-    let collaboration = world.collaborations.by_creator.get(&creator_index).and_then(|list| {
-        let covering: Vec<usize> = list.iter().copied().filter(|&k| world.collaborations.list[k].covers(t)).collect();
-        (!covering.is_empty()).then(|| covering[rng.random_range(0..covering.len())])
-    });
+    let collaboration = world
+        .collaborations
+        .by_creator
+        .get(&creator_index)
+        .and_then(|list| {
+            let covering: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&k| world.collaborations.list[k].covers(t))
+                .collect();
+            (!covering.is_empty()).then(|| covering[rng.random_range(0..covering.len())])
+        });
     let category = world.taxonomy.niches[piece.niche].category;
     let mut products = Vec::with_capacity(count);
     for _ in 0..count {
         let sponsored = collaboration.filter(|_| chance(rng, 0.65)).and_then(|k| {
             let shop = &world.commerce.shops[world.collaborations.list[k].shop];
-            let listed: Vec<usize> = shop.products.iter().copied().filter(|&p| world.commerce.products[p].created_at <= t).collect();
-            let in_niche: Vec<usize> = listed.iter().copied().filter(|&p| world.commerce.products[p].niche == piece.niche).collect();
-            let from = if in_niche.is_empty() { &listed } else { &in_niche };
+            let listed: Vec<usize> = shop
+                .products
+                .iter()
+                .copied()
+                .filter(|&p| world.commerce.products[p].created_at <= t)
+                .collect();
+            let in_niche: Vec<usize> = listed
+                .iter()
+                .copied()
+                .filter(|&p| world.commerce.products[p].niche == piece.niche)
+                .collect();
+            let from = if in_niche.is_empty() {
+                &listed
+            } else {
+                &in_niche
+            };
             (!from.is_empty()).then(|| from[rng.random_range(0..from.len())])
         });
-        let product = sponsored.or_else(|| pools.pick(rng, world.commerce, creator.market, piece.niche, category, t));
+        let product = sponsored.or_else(|| {
+            pools.pick(
+                rng,
+                world.commerce,
+                creator.market,
+                piece.niche,
+                category,
+                t,
+            )
+        });
         if let Some(p) = product.filter(|p| !products.contains(p)) {
             products.push(p);
         }
@@ -286,7 +386,9 @@ pub(super) async fn write<C: ConnectionTrait>(
         let id = i as i64 + 1;
         let niche = &taxonomy.niches[c.niche];
         let title = match &c.live {
-            Some(_) => LIVE_TITLES[c.title.0 as usize % LIVE_TITLES.len()].replace("{n}", niche.leaf.name),
+            Some(_) => {
+                LIVE_TITLES[c.title.0 as usize % LIVE_TITLES.len()].replace("{n}", niche.leaf.name)
+            }
             None => TITLES[c.grade][c.title.0 as usize % TITLES[c.grade].len()]
                 .replace("{n}", niche.leaf.name)
                 .replace("{i}", niche.leaf.items[c.title.1 as usize % 3]),
@@ -322,10 +424,16 @@ pub(super) async fn write<C: ConnectionTrait>(
     let written = rows.finish().await?;
 
     let links = content.iter().map(|c| c.products.len() as u64).sum();
-    let mut rows = Inserter::new(sink, "content_product", &["content_id", "product_id"], links);
+    let mut rows = Inserter::new(
+        sink,
+        "content_product",
+        &["content_id", "product_id"],
+        links,
+    );
     for (i, c) in content.iter().enumerate() {
         for &p in &c.products {
-            rows.push([(i as i64 + 1).into(), (p as i64 + 1).into()]).await?;
+            rows.push([(i as i64 + 1).into(), (p as i64 + 1).into()])
+                .await?;
         }
     }
     Ok((written, rows.finish().await?))

@@ -45,21 +45,31 @@ impl Creator {
 }
 
 /// Draws `count` creators spread over the markets by size (at least a few in each).
-pub(super) fn generate(rng: &mut StdRng, count: usize, taxonomy: &Taxonomy, clock: &Clock) -> Vec<Creator> {
+pub(super) fn generate(
+    rng: &mut StdRng,
+    count: usize,
+    taxonomy: &Taxonomy,
+    clock: &Clock,
+) -> Vec<Creator> {
     let sizes: Vec<f64> = MARKETS.iter().map(|m| m.size).collect();
     let markets = quota(rng, count, &sizes, (count / MARKETS.len()).min(10));
-    let popularity: Vec<Weighted> = (0..MARKETS.len()).map(|m| Weighted::new(taxonomy.popularity(m))).collect();
+    let popularity: Vec<Weighted> = (0..MARKETS.len())
+        .map(|m| Weighted::new(taxonomy.popularity(m)))
+        .collect();
     let mut handles = HashSet::with_capacity(count);
     let mut creators: Vec<Creator> = markets
         .into_iter()
         .map(|market| {
-            let followers = lognormal(rng, MEDIAN_FOLLOWERS, FOLLOWER_SPREAD).clamp(50.0, 80_000_000.0).round() as i64;
+            let followers = lognormal(rng, MEDIAN_FOLLOWERS, FOLLOWER_SPREAD)
+                .clamp(50.0, 80_000_000.0)
+                .round() as i64;
             let quality = normal(rng);
             let size = (followers as f64 / MEDIAN_FOLLOWERS).ln() / FOLLOWER_SPREAD;
             let account_weight = sigmoid(0.9 * size + 0.8 * quality + 0.4 * normal(rng));
             let activity = lognormal(rng, 1.0, 0.8) * (0.25 * size).exp();
             let niches = draw_niches(rng, taxonomy, &popularity[market]);
-            let (handle, display_name) = draw_names(rng, market, taxonomy, niches[0].0, &mut handles);
+            let (handle, display_name) =
+                draw_names(rng, market, taxonomy, niches[0].0, &mut handles);
             let age_days = (30.0 + exponential(rng, 500.0)).min(3_000.0);
             Creator {
                 market,
@@ -118,11 +128,16 @@ fn draw_niches(rng: &mut StdRng, taxonomy: &Taxonomy, popularity: &Weighted) -> 
         return vec![(primary, 1.0)];
     }
     let dominant = rng.random_range(0.55..0.9);
-    let rest: Vec<f64> = (1..niches.len()).map(|_| rng.random_range(0.2..1.0)).collect();
+    let rest: Vec<f64> = (1..niches.len())
+        .map(|_| rng.random_range(0.2..1.0))
+        .collect();
     let rest_sum: f64 = rest.iter().sum();
     let mut shares = vec![dominant];
     shares.extend(rest.iter().map(|r| (1.0 - dominant) * r / rest_sum));
-    let mut shares: Vec<f64> = shares.iter().map(|s| (s * 1_000.0).round() / 1_000.0).collect();
+    let mut shares: Vec<f64> = shares
+        .iter()
+        .map(|s| (s * 1_000.0).round() / 1_000.0)
+        .collect();
     // Rounded shares still sum to exactly 1: the dominant one absorbs the rounding.
     shares[0] = ((1.0 - shares[1..].iter().sum::<f64>()) * 1_000.0).round() / 1_000.0;
     niches.into_iter().zip(shares).collect()
@@ -138,7 +153,13 @@ fn draw_names(
 ) -> (String, String) {
     let first = pick(rng, FIRST_NAMES[market]);
     let last = pick(rng, LAST_NAMES[market]);
-    let topic: String = taxonomy.niches[niche].leaf.slug.split('-').next().unwrap_or("daily").to_string();
+    let topic: String = taxonomy.niches[niche]
+        .leaf
+        .slug
+        .split('-')
+        .next()
+        .unwrap_or("daily")
+        .to_string();
     let first_lower = first.to_lowercase();
     let mut handle = match rng.random_range(0..4) {
         0 => format!("{first_lower}.{topic}"),
@@ -150,7 +171,11 @@ fn draw_names(
         handle = format!("{handle}{}", rng.random_range(0..10));
     }
     let category = CATEGORIES[taxonomy.niches[niche].category].name;
-    let display = if chance(rng, 0.15) { format!("{first} | {category}") } else { format!("{first} {last}") };
+    let display = if chance(rng, 0.15) {
+        format!("{first} | {category}")
+    } else {
+        format!("{first} {last}")
+    };
     (handle, display)
 }
 
@@ -195,10 +220,20 @@ pub(super) async fn write<C: ConnectionTrait>(
     let written = rows.finish().await?;
 
     let links: u64 = creators.iter().map(|c| c.niches.len() as u64).sum();
-    let mut rows = Inserter::new(sink, "creator_niche", &["creator_id", "niche_id", "share"], links);
+    let mut rows = Inserter::new(
+        sink,
+        "creator_niche",
+        &["creator_id", "niche_id", "share"],
+        links,
+    );
     for (i, c) in creators.iter().enumerate() {
         for (niche, share) in &c.niches {
-            rows.push([(i as i64 + 1).into(), taxonomy.niches[*niche].id.into(), (*share).into()]).await?;
+            rows.push([
+                (i as i64 + 1).into(),
+                taxonomy.niches[*niche].id.into(),
+                (*share).into(),
+            ])
+            .await?;
         }
     }
     Ok((written, rows.finish().await?))

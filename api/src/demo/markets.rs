@@ -182,18 +182,36 @@ mod tests {
     use super::*;
 
     fn market(code: &str) -> &'static Market {
-        MARKETS.iter().find(|m| m.code == code).expect("known market")
+        MARKETS
+            .iter()
+            .find(|m| m.code == code)
+            .expect("known market")
     }
 
     #[test]
     fn prices_follow_local_conventions() {
-        assert_eq!(market("US").shelf_price_minor(25.2, PriceClass::Everyday), 2_499);
-        assert_eq!(market("SA").shelf_price_minor(10.0, PriceClass::Everyday), 3_595);
+        assert_eq!(
+            market("US").shelf_price_minor(25.2, PriceClass::Everyday),
+            2_499
+        );
+        assert_eq!(
+            market("SA").shelf_price_minor(10.0, PriceClass::Everyday),
+            3_595
+        );
         // 9 USD of kitchen gadgets in Indonesia: 0.45 * 0.8 * 9 * 16,000 = Rp51,840 -> Rp52.000.
-        assert_eq!(market("ID").shelf_price_minor(9.0, PriceClass::Value), 5_200_000);
+        assert_eq!(
+            market("ID").shelf_price_minor(9.0, PriceClass::Value),
+            5_200_000
+        );
         // 20 USD in Japan: 2,700 yen -> 2,680 (up to the hundred, minus 20).
-        assert_eq!(market("JP").shelf_price_minor(20.0, PriceClass::Everyday), 2_680);
-        assert_eq!(market("TH").shelf_price_minor(20.0, PriceClass::Everyday), 34_900);
+        assert_eq!(
+            market("JP").shelf_price_minor(20.0, PriceClass::Everyday),
+            2_680
+        );
+        assert_eq!(
+            market("TH").shelf_price_minor(20.0, PriceClass::Everyday),
+            34_900
+        );
     }
 
     #[test]

@@ -78,19 +78,31 @@ pub async fn seed(
     opts: &DemoOptions,
     progress: &(dyn Fn(&str, u64, u64) + Sync),
 ) -> Result<DemoSummary, DbErr> {
-    opts.validate().map_err(|e| DbErr::Custom(format!("invalid demo options: {e}")))?;
+    opts.validate()
+        .map_err(|e| DbErr::Custom(format!("invalid demo options: {e}")))?;
     let started = Instant::now();
     let clock = Clock::new(opts.now);
     let taxonomy = Taxonomy::new();
     const STEPS: u64 = 5;
 
     progress("generate", 0, STEPS);
-    let creators = creators::generate(&mut stage_rng(opts.seed, 1), opts.count(CREATORS, 60), &taxonomy, &clock);
+    let creators = creators::generate(
+        &mut stage_rng(opts.seed, 1),
+        opts.count(CREATORS, 60),
+        &taxonomy,
+        &clock,
+    );
     progress("generate", 1, STEPS);
-    let commerce =
-        commerce::generate(&mut stage_rng(opts.seed, 2), opts.count(BRANDS, 12), opts.count(SHOPS, 18), &taxonomy, &clock);
+    let commerce = commerce::generate(
+        &mut stage_rng(opts.seed, 2),
+        opts.count(BRANDS, 12),
+        opts.count(SHOPS, 18),
+        &taxonomy,
+        &clock,
+    );
     progress("generate", 2, STEPS);
-    let collaborations = collaborations::generate(&mut stage_rng(opts.seed, 3), &creators, &commerce, &clock);
+    let collaborations =
+        collaborations::generate(&mut stage_rng(opts.seed, 3), &creators, &commerce, &clock);
     progress("generate", 3, STEPS);
     let world = content::World {
         creators: &creators,
@@ -100,12 +112,26 @@ pub async fn seed(
         clock: &clock,
     };
     let orders_target = ORDERS * opts.scale;
-    let content = content::generate(&mut stage_rng(opts.seed, 4), &world, CONTENT * opts.scale, orders_target * ATTRIBUTED_SHARE);
-    let direct = orders::plan_direct(&mut stage_rng(opts.seed, 5), &commerce, orders_target * (1.0 - ATTRIBUTED_SHARE));
+    let content = content::generate(
+        &mut stage_rng(opts.seed, 4),
+        &world,
+        CONTENT * opts.scale,
+        orders_target * ATTRIBUTED_SHARE,
+    );
+    let direct = orders::plan_direct(
+        &mut stage_rng(opts.seed, 5),
+        &commerce,
+        orders_target * (1.0 - ATTRIBUTED_SHARE),
+    );
     progress("generate", 4, STEPS);
     let violations = moderation::generate(
         &mut stage_rng(opts.seed, 6),
-        &moderation::World { creators: &creators, commerce: &commerce, content: &content, clock: &clock },
+        &moderation::World {
+            creators: &creators,
+            commerce: &commerce,
+            content: &content,
+            clock: &clock,
+        },
     );
     let programme = scouts::generate(&mut stage_rng(opts.seed, 7), &creators, &clock);
     progress("generate", STEPS, STEPS);
@@ -113,9 +139,13 @@ pub async fn seed(
     let txn = db.begin().await?;
     let backend = txn.get_database_backend();
     if backend == DbBackend::Sqlite {
-        txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}")).await?;
+        txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
+            .await?;
     }
-    let sink = Sink { conn: &txn, progress };
+    let sink = Sink {
+        conn: &txn,
+        progress,
+    };
     let mut tables = Vec::with_capacity(18);
     let mut count = |table: &'static str, rows: u64| tables.push(TableCount { table, rows });
 
@@ -124,7 +154,8 @@ pub async fn seed(
     let (creator_rows, niche_rows) = creators::write(sink, &creators, &taxonomy, clock.now).await?;
     count("creator", creator_rows);
     count("creator_niche", niche_rows);
-    let [brand, brand_market, brand_niche, shop, product] = commerce::write(sink, &commerce, &taxonomy, clock.now).await?;
+    let [brand, brand_market, brand_niche, shop, product] =
+        commerce::write(sink, &commerce, &taxonomy, clock.now).await?;
     count("brand", brand);
     count("brand_market", brand_market);
     count("brand_niche", brand_niche);
@@ -133,8 +164,12 @@ pub async fn seed(
     let (content_rows, link_rows) = content::write(sink, &content, &taxonomy, clock.now).await?;
     count("content", content_rows);
     count("content_product", link_rows);
-    let order_world =
-        orders::World { commerce: &commerce, content: &content, collaborations: &collaborations, clock: &clock };
+    let order_world = orders::World {
+        commerce: &commerce,
+        content: &content,
+        collaborations: &collaborations,
+        clock: &clock,
+    };
     let stats = orders::write(sink, &mut stage_rng(opts.seed, 8), &order_world, &direct).await?;
     count("orders", stats.rows);
     count(
@@ -142,7 +177,8 @@ pub async fn seed(
         collaborations::write(sink, &collaborations, &creators, &stats.collaboration_gmv).await?,
     );
     count("violation", moderation::write(sink, &violations).await?);
-    let [scout, scout_market, entry, event] = scouts::write(sink, &programme, &creators, &taxonomy).await?;
+    let [scout, scout_market, entry, event] =
+        scouts::write(sink, &programme, &creators, &taxonomy).await?;
     count("scout", scout);
     count("scout_market", scout_market);
     count("pipeline_entry", entry);
@@ -158,7 +194,11 @@ pub async fn seed(
     txn.commit().await?;
 
     let samples = samples(&commerce, &collaborations, &stats, &programme);
-    Ok(DemoSummary { tables, elapsed: started.elapsed(), samples })
+    Ok(DemoSummary {
+        tables,
+        elapsed: started.elapsed(),
+        samples,
+    })
 }
 
 /// The ids the CLI mints tokens for: the busiest brand, brand-owned shop and scout.
@@ -174,7 +214,9 @@ fn samples(
         per_brand[c.brand].1 += gmv;
     }
     // Ties go to the lowest id (max_by_key keeps the last maximum, so compare reversed index).
-    let brand = (0..per_brand.len()).max_by_key(|&b| (per_brand[b], std::cmp::Reverse(b))).unwrap_or(0);
+    let brand = (0..per_brand.len())
+        .max_by_key(|&b| (per_brand[b], std::cmp::Reverse(b)))
+        .unwrap_or(0);
     let shop = (0..commerce.shops.len())
         .filter(|&s| commerce.shops[s].brand.is_some())
         .max_by_key(|&s| (stats.per_shop[s], std::cmp::Reverse(s)))
@@ -183,7 +225,9 @@ fn samples(
     for e in &programme.entries {
         per_scout[e.scout] += 1;
     }
-    let scout = (0..per_scout.len()).max_by_key(|&s| (per_scout[s], std::cmp::Reverse(s))).unwrap_or(0);
+    let scout = (0..per_scout.len())
+        .max_by_key(|&s| (per_scout[s], std::cmp::Reverse(s)))
+        .unwrap_or(0);
     DemoSamples {
         brand_id: brand as i64 + 1,
         shop_id: shop as i64 + 1,
@@ -191,29 +235,59 @@ fn samples(
         scout_markets: programme
             .scouts
             .get(scout)
-            .map(|s| s.markets.iter().map(|&m| markets::MARKETS[m].code.to_owned()).collect())
+            .map(|s| {
+                s.markets
+                    .iter()
+                    .map(|&m| markets::MARKETS[m].code.to_owned())
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
 
 async fn write_markets<C: ConnectionTrait>(sink: Sink<'_, C>) -> Result<u64, DbErr> {
-    let mut rows = Inserter::new(sink, "market", &["code", "name", "currency", "time_zone"], markets::MARKETS.len() as u64);
+    let mut rows = Inserter::new(
+        sink,
+        "market",
+        &["code", "name", "currency", "time_zone"],
+        markets::MARKETS.len() as u64,
+    );
     for m in markets::MARKETS {
-        rows.push([m.code.into(), m.name.into(), m.currency.into(), m.time_zone.into()]).await?;
+        rows.push([
+            m.code.into(),
+            m.name.into(),
+            m.currency.into(),
+            m.time_zone.into(),
+        ])
+        .await?;
     }
     rows.finish().await
 }
 
 /// Parents first (ids 1..=P), then every leaf pointing at its parent.
-async fn write_niches<C: ConnectionTrait>(sink: Sink<'_, C>, taxonomy: &Taxonomy) -> Result<u64, DbErr> {
+async fn write_niches<C: ConnectionTrait>(
+    sink: Sink<'_, C>,
+    taxonomy: &Taxonomy,
+) -> Result<u64, DbErr> {
     let total = (CATEGORIES.len() + taxonomy.niches.len()) as u64;
     let mut rows = Inserter::new(sink, "niche", &["id", "slug", "name", "parent_id"], total);
     for (i, c) in CATEGORIES.iter().enumerate() {
-        rows.push([Taxonomy::category_id(i).into(), c.slug.into(), c.name.into(), Option::<i64>::None.into()]).await?;
+        rows.push([
+            Taxonomy::category_id(i).into(),
+            c.slug.into(),
+            c.name.into(),
+            Option::<i64>::None.into(),
+        ])
+        .await?;
     }
     for n in &taxonomy.niches {
-        rows.push([n.id.into(), n.leaf.slug.into(), n.leaf.name.into(), Some(Taxonomy::category_id(n.category)).into()])
-            .await?;
+        rows.push([
+            n.id.into(),
+            n.leaf.slug.into(),
+            n.leaf.name.into(),
+            Some(Taxonomy::category_id(n.category)).into(),
+        ])
+        .await?;
     }
     rows.finish().await
 }

@@ -21,7 +21,10 @@ const UPHELD: [f64; 3] = [0.7, 0.75, 0.85];
 #[derive(Debug, Clone, Copy)]
 enum Subject {
     /// A piece of content and its creator.
-    Content { content: usize, creator: usize },
+    Content {
+        content: usize,
+        creator: usize,
+    },
     Creator(usize),
     Shop(usize),
 }
@@ -53,20 +56,38 @@ pub(super) fn generate(rng: &mut StdRng, world: &World<'_>) -> Vec<Violation> {
     let mut subjects: Vec<(Subject, DateTime<Utc>)> = Vec::new();
     for (i, c) in world.content.iter().enumerate() {
         // Pure entertainment and weaker creators cut more corners.
-        let p = 0.004 * if c.grade == 2 { 1.5 } else { 1.0 } * (-0.4 * world.creators[c.creator].quality).exp();
+        let p = 0.004
+            * if c.grade == 2 { 1.5 } else { 1.0 }
+            * (-0.4 * world.creators[c.creator].quality).exp();
         if chance(rng, p) {
-            let at = Clock::uniform(rng, c.published_at, Clock::plus_days(c.published_at, 3.0).min(clock.now));
-            subjects.push((Subject::Content { content: i, creator: c.creator }, at));
+            let at = Clock::uniform(
+                rng,
+                c.published_at,
+                Clock::plus_days(c.published_at, 3.0).min(clock.now),
+            );
+            subjects.push((
+                Subject::Content {
+                    content: i,
+                    creator: c.creator,
+                },
+                at,
+            ));
         }
     }
     for (i, c) in world.creators.iter().enumerate() {
         if chance(rng, 0.015 * (-0.5 * c.quality).exp()) {
-            subjects.push((Subject::Creator(i), Clock::uniform(rng, c.created_at.max(clock.start), clock.now)));
+            subjects.push((
+                Subject::Creator(i),
+                Clock::uniform(rng, c.created_at.max(clock.start), clock.now),
+            ));
         }
     }
     for (i, s) in world.commerce.shops.iter().enumerate() {
         for _ in 0..poisson(rng, s.quality.profile().violations) {
-            subjects.push((Subject::Shop(i), Clock::uniform(rng, s.opened_at.max(clock.start), clock.now)));
+            subjects.push((
+                Subject::Shop(i),
+                Clock::uniform(rng, s.opened_at.max(clock.start), clock.now),
+            ));
         }
     }
     subjects.sort_by_key(|s| s.1);
@@ -80,21 +101,30 @@ pub(super) fn generate(rng: &mut StdRng, world: &World<'_>) -> Vec<Violation> {
                 Subject::Shop(_) => 2,
             };
             // Machines flag within minutes; people settle the 2% they cannot within days.
-            let review_hours = if chance(rng, 0.98) { rng.random_range(0.01..1.0) } else { rng.random_range(24.0..120.0) };
+            let review_hours = if chance(rng, 0.98) {
+                rng.random_range(0.01..1.0)
+            } else {
+                rng.random_range(24.0..120.0)
+            };
             Violation {
                 subject,
                 severity: level,
                 upheld: chance(rng, UPHELD[level]),
                 reason: pick(rng, VIOLATION_REASONS[kind]),
                 occurred_at,
-                reviewed_at: Clock::plus_hours(occurred_at, review_hours).min(clock.now).max(occurred_at),
+                reviewed_at: Clock::plus_hours(occurred_at, review_hours)
+                    .min(clock.now)
+                    .max(occurred_at),
             }
         })
         .collect()
 }
 
 /// Writes the violations.
-pub(super) async fn write<C: ConnectionTrait>(sink: Sink<'_, C>, violations: &[Violation]) -> Result<u64, DbErr> {
+pub(super) async fn write<C: ConnectionTrait>(
+    sink: Sink<'_, C>,
+    violations: &[Violation],
+) -> Result<u64, DbErr> {
     const COLUMNS: &[&str] = &[
         "id",
         "external_id",

@@ -11,48 +11,168 @@ pub(super) fn pick<T: Copy>(rng: &mut StdRng, list: &[T]) -> T {
 
 /// Given names per market, in `MARKETS` order.
 pub(super) const FIRST_NAMES: [&[&str]; 6] = [
-    &["Mia", "Jake", "Ava", "Tyler", "Madison", "Ethan", "Chloe", "Brandon", "Emma", "Marcus", "Sofia", "Jordan", "Kayla", "Dylan", "Harper", "Austin"],
-    &["Olivia", "Harry", "Amelia", "Oliver", "Isla", "George", "Poppy", "Alfie", "Freya", "Jack", "Evie", "Charlie", "Grace", "Theo", "Lily", "Archie"],
-    &["Putri", "Rizky", "Ayu", "Dimas", "Siti", "Bayu", "Dewi", "Fajar", "Nadia", "Agus", "Intan", "Yoga", "Rina", "Arif", "Lestari", "Hendra"],
-    &["Ploy", "Nattapong", "Mint", "Kittisak", "Fah", "Somchai", "Praew", "Anan", "Nok", "Thanawat", "Ice", "Pim", "Beam", "Chanon", "May", "Boss"],
-    &["Yui", "Haruto", "Sakura", "Ren", "Aoi", "Sota", "Hina", "Yuto", "Mei", "Riku", "Rin", "Kaito", "Yuna", "Daiki", "Emi", "Kenta"],
-    &["Noura", "Abdullah", "Sara", "Faisal", "Reem", "Khalid", "Lama", "Omar", "Hessa", "Turki", "Dana", "Saud", "Jana", "Nasser", "Lulwa", "Majed"],
+    &[
+        "Mia", "Jake", "Ava", "Tyler", "Madison", "Ethan", "Chloe", "Brandon", "Emma", "Marcus",
+        "Sofia", "Jordan", "Kayla", "Dylan", "Harper", "Austin",
+    ],
+    &[
+        "Olivia", "Harry", "Amelia", "Oliver", "Isla", "George", "Poppy", "Alfie", "Freya", "Jack",
+        "Evie", "Charlie", "Grace", "Theo", "Lily", "Archie",
+    ],
+    &[
+        "Putri", "Rizky", "Ayu", "Dimas", "Siti", "Bayu", "Dewi", "Fajar", "Nadia", "Agus",
+        "Intan", "Yoga", "Rina", "Arif", "Lestari", "Hendra",
+    ],
+    &[
+        "Ploy",
+        "Nattapong",
+        "Mint",
+        "Kittisak",
+        "Fah",
+        "Somchai",
+        "Praew",
+        "Anan",
+        "Nok",
+        "Thanawat",
+        "Ice",
+        "Pim",
+        "Beam",
+        "Chanon",
+        "May",
+        "Boss",
+    ],
+    &[
+        "Yui", "Haruto", "Sakura", "Ren", "Aoi", "Sota", "Hina", "Yuto", "Mei", "Riku", "Rin",
+        "Kaito", "Yuna", "Daiki", "Emi", "Kenta",
+    ],
+    &[
+        "Noura", "Abdullah", "Sara", "Faisal", "Reem", "Khalid", "Lama", "Omar", "Hessa", "Turki",
+        "Dana", "Saud", "Jana", "Nasser", "Lulwa", "Majed",
+    ],
 ];
 
 /// Family names per market, in `MARKETS` order.
 pub(super) const LAST_NAMES: [&[&str]; 6] = [
-    &["Johnson", "Rivera", "Nguyen", "Carter", "Brooks", "Patel", "Morgan", "Hayes", "Bennett", "Kim", "Foster", "Reyes"],
-    &["Clarke", "Hughes", "Evans", "Walsh", "Patel", "Turner", "Wright", "Khan", "Shaw", "Murphy", "Ellis", "Webb"],
-    &["Wijaya", "Saputra", "Santoso", "Pratama", "Lestari", "Hidayat", "Kusuma", "Nugroho", "Siregar", "Halim", "Utami", "Gunawan"],
-    &["Srisuk", "Chaiyaporn", "Wongsakul", "Rattanakorn", "Boonmee", "Saetang", "Kongkaew", "Thongdee", "Panya", "Sukjai", "Meesuk", "Intarasuk"],
-    &["Tanaka", "Sato", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato", "Yoshida", "Matsumoto"],
-    &["Al-Harbi", "Al-Qahtani", "Al-Otaibi", "Al-Ghamdi", "Al-Shehri", "Al-Zahrani", "Al-Dosari", "Al-Mutairi", "Al-Anazi", "Al-Shammari", "Al-Subaie", "Al-Malki"],
+    &[
+        "Johnson", "Rivera", "Nguyen", "Carter", "Brooks", "Patel", "Morgan", "Hayes", "Bennett",
+        "Kim", "Foster", "Reyes",
+    ],
+    &[
+        "Clarke", "Hughes", "Evans", "Walsh", "Patel", "Turner", "Wright", "Khan", "Shaw",
+        "Murphy", "Ellis", "Webb",
+    ],
+    &[
+        "Wijaya", "Saputra", "Santoso", "Pratama", "Lestari", "Hidayat", "Kusuma", "Nugroho",
+        "Siregar", "Halim", "Utami", "Gunawan",
+    ],
+    &[
+        "Srisuk",
+        "Chaiyaporn",
+        "Wongsakul",
+        "Rattanakorn",
+        "Boonmee",
+        "Saetang",
+        "Kongkaew",
+        "Thongdee",
+        "Panya",
+        "Sukjai",
+        "Meesuk",
+        "Intarasuk",
+    ],
+    &[
+        "Tanaka",
+        "Sato",
+        "Suzuki",
+        "Takahashi",
+        "Watanabe",
+        "Ito",
+        "Yamamoto",
+        "Nakamura",
+        "Kobayashi",
+        "Kato",
+        "Yoshida",
+        "Matsumoto",
+    ],
+    &[
+        "Al-Harbi",
+        "Al-Qahtani",
+        "Al-Otaibi",
+        "Al-Ghamdi",
+        "Al-Shehri",
+        "Al-Zahrani",
+        "Al-Dosari",
+        "Al-Mutairi",
+        "Al-Anazi",
+        "Al-Shammari",
+        "Al-Subaie",
+        "Al-Malki",
+    ],
 ];
 
 /// Handle decorations creators like.
 pub(super) const HANDLE_WORDS: &[&str] = &[
-    "daily", "loves", "finds", "official", "vibes", "journal", "club", "with", "thereal", "hq", "diaries", "corner", "lab", "goals", "picks", "talks",
+    "daily", "loves", "finds", "official", "vibes", "journal", "club", "with", "thereal", "hq",
+    "diaries", "corner", "lab", "goals", "picks", "talks",
 ];
 
 /// First halves of brand names.
 pub(super) const BRAND_HEADS: &[&str] = &[
-    "Lumi", "Nova", "Velo", "Kira", "Aura", "Zen", "Bloom", "Pura", "Terra", "Mori", "Sol", "Halo", "Oasis", "Nord", "Ember", "Coral",
-    "Atlas", "Saffron", "Willow", "Indigo", "Pixel", "Juno", "Mocha", "Tidal", "Luxe", "Maple", "Orbit", "Sakura", "Dune", "Amber",
+    "Lumi", "Nova", "Velo", "Kira", "Aura", "Zen", "Bloom", "Pura", "Terra", "Mori", "Sol", "Halo",
+    "Oasis", "Nord", "Ember", "Coral", "Atlas", "Saffron", "Willow", "Indigo", "Pixel", "Juno",
+    "Mocha", "Tidal", "Luxe", "Maple", "Orbit", "Sakura", "Dune", "Amber",
 ];
 
-/// Second halves of brand names.
+/// Second halves of brand names (category-neutral, so any brand can sell any niche).
 pub(super) const BRAND_TAILS: &[&str] = &[
-    "Labs", "& Co", "Studio", "Botanics", "Living", "Goods", "Works", "Supply", "Collective", "House", "Essentials", "Craft",
-    "Paws", "Beauty", "Wear", "Tech", "Kitchen", "Active", "Atelier", "Naturals", "Gear", "Home", "Kids", "Luxe",
+    "Labs",
+    "& Co",
+    "Studio",
+    "Living",
+    "Goods",
+    "Works",
+    "Supply",
+    "Collective",
+    "House",
+    "Essentials",
+    "Craft",
+    "Atelier",
+    "Brands",
+    "Company",
+    "Trading",
+    "Club",
+    "Market",
+    "Select",
+    "Edit",
+    "Origins",
 ];
 
 /// Names of independent shops: "{first}'s {word}".
-pub(super) const SHOP_WORDS: &[&str] = &["Corner", "Finds", "Picks", "Store", "Boutique", "Market", "Outlet", "Closet", "Shelf", "Depot"];
+pub(super) const SHOP_WORDS: &[&str] = &[
+    "Corner", "Finds", "Picks", "Store", "Boutique", "Market", "Outlet", "Closet", "Shelf", "Depot",
+];
 
 /// Listing variants appended to product names.
 pub(super) const VARIANTS: &[&str] = &[
-    "Original", "Pro", "Mini", "Travel Size", "Bundle of 2", "Limited Edition", "Classic", "Plus", "Starter Kit", "Value Pack",
-    "Rose", "Black", "Sage Green", "Sand", "Large", "XL", "2024 Model", "Refill", "Gift Set", "Lite",
+    "Original",
+    "Pro",
+    "Mini",
+    "Travel Size",
+    "Bundle of 2",
+    "Limited Edition",
+    "Classic",
+    "Plus",
+    "Starter Kit",
+    "Value Pack",
+    "Rose",
+    "Black",
+    "Sage Green",
+    "Sand",
+    "Large",
+    "XL",
+    "2024 Model",
+    "Refill",
+    "Gift Set",
+    "Lite",
 ];
 
 /// Title templates by value grade (strongly useful, weakly useful, not useful); `{n}` is the
@@ -124,16 +244,55 @@ pub(super) const VIOLATION_REASONS: [&[&str]; 3] = [
         "before/after health claim",
         "counterfeit product shown",
     ],
-    &["spam comments", "fake engagement", "impersonation", "harassment in live chat", "off-platform payment request"],
-    &["counterfeit listing", "prohibited item", "fake reviews", "price gouging", "misleading shipping promise"],
+    &[
+        "spam comments",
+        "fake engagement",
+        "impersonation",
+        "harassment in live chat",
+        "off-platform payment request",
+    ],
+    &[
+        "counterfeit listing",
+        "prohibited item",
+        "fake reviews",
+        "price gouging",
+        "misleading shipping promise",
+    ],
 ];
 
 /// Why a scout moved an entry into a state, per target state (prospect .. churned).
 pub(super) const PIPELINE_REASONS: [&[&str]; 6] = [
-    &["found via niche search", "referred by a certified creator", "applied through the creator portal", "spotted in a trending live"],
-    &["sent programme invitation by DM", "emailed the onboarding pack", "called the creator's agency"],
-    &["accepted the invitation", "onboarding call booked", "signed the programme terms"],
-    &["passed content and compliance review", "completed seller training", "first sale verified"],
-    &["no response after 3 follow-ups", "audience mostly outside the market", "declined the programme terms", "failed content review"],
-    &["inactive for 60 days", "moved to a competing agency", "left the platform", "repeated policy violations"],
+    &[
+        "found via niche search",
+        "referred by a certified creator",
+        "applied through the creator portal",
+        "spotted in a trending live",
+    ],
+    &[
+        "sent programme invitation by DM",
+        "emailed the onboarding pack",
+        "called the creator's agency",
+    ],
+    &[
+        "accepted the invitation",
+        "onboarding call booked",
+        "signed the programme terms",
+    ],
+    &[
+        "passed content and compliance review",
+        "completed seller training",
+        "first sale verified",
+    ],
+    &[
+        "no response after 3 follow-ups",
+        "audience mostly outside the market",
+        "declined the programme terms",
+        "failed content review",
+    ],
+    &[
+        "inactive for 60 days",
+        "moved to a competing agency",
+        "left the platform",
+        "repeated policy violations",
+    ],
 ];

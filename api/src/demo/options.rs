@@ -38,8 +38,15 @@ impl DemoOptions {
     /// Options ending today (UTC midnight), for the CLI.
     pub fn today(scale: f64, seed: u64) -> Self {
         let now = Utc::now();
-        let midnight = Utc.with_ymd_and_hms(now.year(), now.month(), now.day(), 0, 0, 0).single().unwrap_or(now);
-        Self { scale, seed, now: midnight }
+        let midnight = Utc
+            .with_ymd_and_hms(now.year(), now.month(), now.day(), 0, 0, 0)
+            .single()
+            .unwrap_or(now);
+        Self {
+            scale,
+            seed,
+            now: midnight,
+        }
     }
 
     /// Checks the options, saying what is wrong.
@@ -99,7 +106,10 @@ pub struct DemoSummary {
 impl DemoSummary {
     /// Rows written to `table` (0 for a table the demo does not fill).
     pub fn rows(&self, table: &str) -> u64 {
-        self.tables.iter().find(|t| t.table == table).map_or(0, |t| t.rows)
+        self.tables
+            .iter()
+            .find(|t| t.table == table)
+            .map_or(0, |t| t.rows)
     }
 
     /// Rows written in all.
@@ -117,10 +127,19 @@ mod tests {
         let ok = DemoOptions::today(0.02, 1);
         assert_eq!(ok.validate(), Ok(()));
         for scale in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e6] {
-            let o = DemoOptions { scale, ..ok.clone() };
-            assert!(matches!(o.validate(), Err(DemoOptionsError::Scale(_))), "{scale}");
+            let o = DemoOptions {
+                scale,
+                ..ok.clone()
+            };
+            assert!(
+                matches!(o.validate(), Err(DemoOptionsError::Scale(_))),
+                "{scale}"
+            );
         }
-        let past = DemoOptions { now: Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(), ..ok };
+        let past = DemoOptions {
+            now: Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            ..ok
+        };
         assert!(matches!(past.validate(), Err(DemoOptionsError::Now(_))));
     }
 

@@ -43,8 +43,17 @@ pub(super) struct World<'a> {
 /// Each shop's own orders (search, store page): about `target` spread by shop demand, and a
 /// handful for every tiny shop.
 pub(super) fn plan_direct(rng: &mut StdRng, commerce: &Commerce, target: f64) -> Vec<u32> {
-    let weights: Vec<f64> =
-        commerce.shops.iter().map(|s| if s.tiny { 0.0 } else { s.popularity * (s.products.len() as f64).sqrt() }).collect();
+    let weights: Vec<f64> = commerce
+        .shops
+        .iter()
+        .map(|s| {
+            if s.tiny {
+                0.0
+            } else {
+                s.popularity * (s.products.len() as f64).sqrt()
+            }
+        })
+        .collect();
     let mut counts = allocate(rng, target, &weights);
     for (count, shop) in counts.iter_mut().zip(&commerce.shops) {
         if shop.tiny {
@@ -74,18 +83,32 @@ struct Timeline {
 impl Timeline {
     /// The last thing that happened to the order.
     fn updated_at(&self, placed: DateTime<Utc>) -> DateTime<Utc> {
-        [self.shipped_at, self.delivered_at, self.cancelled_at, self.returned_at, self.reviewed_at]
-            .into_iter()
-            .flatten()
-            .fold(placed, DateTime::max)
+        [
+            self.shipped_at,
+            self.delivered_at,
+            self.cancelled_at,
+            self.returned_at,
+            self.reviewed_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(placed, DateTime::max)
     }
 }
 
 /// A reason with the seller at fault (`seller`) or not, from a (reason, fault) list.
-fn reason(rng: &mut StdRng, list: &[(&'static str, &'static str)], seller: bool) -> (&'static str, &'static str) {
+fn reason(
+    rng: &mut StdRng,
+    list: &[(&'static str, &'static str)],
+    seller: bool,
+) -> (&'static str, &'static str) {
     let fits = |r: &&(&str, &str)| (r.1 == "seller") == seller;
     let n = list.iter().filter(fits).count().max(1);
-    list.iter().filter(fits).nth(rng.random_range(0..n)).copied().unwrap_or(list[0])
+    list.iter()
+        .filter(fits)
+        .nth(rng.random_range(0..n))
+        .copied()
+        .unwrap_or(list[0])
 }
 
 /// Star weights of a review left on a returned order, and of a logistics-only complaint.
@@ -95,7 +118,13 @@ const LOGISTICS_STARS: [f64; 5] = [0.35, 0.30, 0.25, 0.07, 0.03];
 /// Plays an order placed at `placed` forward to `now`: cancellation, dispatch against the 48 h
 /// deadline, tracking, delivery against the promise, returns and a first review. Anything that
 /// would happen after `now` has not happened yet.
-fn fulfil(rng: &mut StdRng, placed: DateTime<Utc>, shop: &Profile, market: &Market, now: DateTime<Utc>) -> Timeline {
+fn fulfil(
+    rng: &mut StdRng,
+    placed: DateTime<Utc>,
+    shop: &Profile,
+    market: &Market,
+    now: DateTime<Utc>,
+) -> Timeline {
     let mut t = Timeline::default();
     if chance(rng, shop.cancel) {
         let at = Clock::plus_hours(placed, rng.random_range(0.3..40.0));
@@ -109,7 +138,11 @@ fn fulfil(rng: &mut StdRng, placed: DateTime<Utc>, shop: &Profile, market: &Mark
     let deliver_by = placed + TimeDelta::days(market.promise_days);
     t.deliver_by = Some(deliver_by);
     let late_ship = chance(rng, shop.late_ship);
-    let ship_hours = if late_ship { 48.0 + rng.random_range(2.0..96.0) } else { lognormal(rng, shop.ship_hours, 0.5).min(47.5) };
+    let ship_hours = if late_ship {
+        48.0 + rng.random_range(2.0..96.0)
+    } else {
+        lognormal(rng, shop.ship_hours, 0.5).min(47.5)
+    };
     let shipped = Clock::plus_hours(placed, ship_hours);
     if shipped > now {
         return t;
@@ -131,7 +164,11 @@ fn fulfil(rng: &mut StdRng, placed: DateTime<Utc>, shop: &Profile, market: &Mark
     t.delivered_at = Some(delivered);
     let late = delivered > deliver_by;
     if late {
-        t.late_fault = Some(if late_ship || !tracking { "seller" } else { "carrier" });
+        t.late_fault = Some(if late_ship || !tracking {
+            "seller"
+        } else {
+            "carrier"
+        });
     }
     let mut last = delivered;
     let mut stars = &shop.stars;
@@ -147,7 +184,14 @@ fn fulfil(rng: &mut StdRng, placed: DateTime<Utc>, shop: &Profile, market: &Mark
             }
         }
     }
-    if chance(rng, if t.returned_at.is_some() { 0.5 } else { REVIEW_RATE }) {
+    if chance(
+        rng,
+        if t.returned_at.is_some() {
+            0.5
+        } else {
+            REVIEW_RATE
+        },
+    ) {
         let at = Clock::plus_hours(last, rng.random_range(6.0..240.0));
         if at <= now {
             t.logistics_only = late && chance(rng, 0.4);
@@ -188,14 +232,20 @@ impl<C: ConnectionTrait> Stream<'_, C> {
         let market = &MARKETS[shop.market];
         let quantity = self.quantity.pick(rng).unwrap_or(0) as i64 + 1;
         let amount = p.price_minor * quantity;
-        let t = fulfil(rng, placed, shop.quality.profile(), market, self.world.clock.now);
+        let t = fulfil(
+            rng,
+            placed,
+            shop.quality.profile(),
+            market,
+            self.world.clock.now,
+        );
         self.stats.per_shop[p.shop] += 1;
         if let (Some(c), Some(b), None) = (creator, shop.brand, t.cancelled_at) {
             let collaborations = self.world.collaborations;
-            if let Some(&k) = collaborations.by_pair.get(&(b, c)) {
-                if collaborations.list[k].covers(placed) {
-                    self.stats.collaboration_gmv[k] += amount;
-                }
+            if let Some(&k) = collaborations.by_pair.get(&(b, c))
+                && collaborations.list[k].covers(placed)
+            {
+                self.stats.collaboration_gmv[k] += amount;
             }
         }
         let id = self.stats.rows as i64 + 1;
@@ -271,7 +321,12 @@ pub(super) async fn write<C: ConnectionTrait>(
     world: &World<'_>,
     direct: &[u32],
 ) -> Result<OrderStats, DbErr> {
-    let total = world.content.iter().map(|c| u64::from(c.orders)).sum::<u64>() + direct.iter().map(|&n| u64::from(n)).sum::<u64>();
+    let total = world
+        .content
+        .iter()
+        .map(|c| u64::from(c.orders))
+        .sum::<u64>()
+        + direct.iter().map(|&n| u64::from(n)).sum::<u64>();
     let now = world.clock.now;
     let mut stream = Stream {
         rows: Inserter::new(sink, "orders", COLUMNS, total),
@@ -286,30 +341,43 @@ pub(super) async fn write<C: ConnectionTrait>(
     for (i, c) in world.content.iter().enumerate() {
         let window_hours = (now - c.published_at).num_seconds() as f64 / 3_600.0;
         for _ in 0..c.orders {
-            let Some(&product) = c.products.get(rng.random_range(0..c.products.len().max(1))) else { break };
+            let Some(&product) = c.products.get(rng.random_range(0..c.products.len().max(1)))
+            else {
+                break;
+            };
             let (placed, credited) = match &c.live {
                 Some(live) => {
-                    let at = c.published_at + TimeDelta::seconds(rng.random_range(0..live.duration_seconds.max(1)));
+                    let at = c.published_at
+                        + TimeDelta::seconds(rng.random_range(0..live.duration_seconds.max(1)));
                     (at.min(now), Some(i))
                 }
                 None => {
                     // Exponential delay truncated to the time since publication.
                     let u: f64 = rng.random();
-                    let delay = -ORDER_DELAY_HOURS * (1.0 - u * (1.0 - (-window_hours / ORDER_DELAY_HOURS).exp())).ln();
+                    let delay = -ORDER_DELAY_HOURS
+                        * (1.0 - u * (1.0 - (-window_hours / ORDER_DELAY_HOURS).exp())).ln();
                     let credited = (!chance(rng, SHOWCASE_SHARE)).then_some(i);
                     (Clock::plus_hours(c.published_at, delay).min(now), credited)
                 }
             };
-            stream.order(rng, product, placed, Some(c.creator), credited).await?;
+            stream
+                .order(rng, product, placed, Some(c.creator), credited)
+                .await?;
         }
     }
     for (s, shop) in world.commerce.shops.iter().enumerate() {
-        let pick = Weighted::new(shop.products.iter().map(|&p| world.commerce.products[p].popularity));
+        let pick = Weighted::new(
+            shop.products
+                .iter()
+                .map(|&p| world.commerce.products[p].popularity),
+        );
         let offset = MARKETS[shop.market].utc_offset_hours;
         for _ in 0..direct.get(s).copied().unwrap_or(0) {
             let Some(k) = pick.pick(rng) else { break };
             let product = shop.products[k];
-            let from = world.commerce.products[product].created_at.max(world.clock.start);
+            let from = world.commerce.products[product]
+                .created_at
+                .max(world.clock.start);
             let placed = world.clock.activity(rng, from, now, offset);
             stream.order(rng, product, placed, None, None).await?;
         }

@@ -86,7 +86,12 @@ const POOR: Profile = Profile {
 
 impl Quality {
     /// Every level, in quota order.
-    pub const ALL: [Quality; 4] = [Quality::Great, Quality::Good, Quality::Average, Quality::Poor];
+    pub const ALL: [Quality; 4] = [
+        Quality::Great,
+        Quality::Good,
+        Quality::Average,
+        Quality::Poor,
+    ];
     /// Shares of the levels among shops.
     pub const SHARES: [f64; 4] = [0.17, 0.37, 0.30, 0.16];
 

@@ -52,7 +52,10 @@ pub(super) fn allocate(rng: &mut StdRng, total: f64, weights: &[f64]) -> Vec<u32
     if sum <= 0.0 {
         return vec![0; weights.len()];
     }
-    weights.iter().map(|w| poisson(rng, total * w / sum) as u32).collect()
+    weights
+        .iter()
+        .map(|w| poisson(rng, total * w / sum) as u32)
+        .collect()
 }
 
 /// Labels `n` items with class indices in exact proportions (largest remainder), every class
@@ -60,17 +63,20 @@ pub(super) fn allocate(rng: &mut StdRng, total: f64, weights: &[f64]) -> Vec<u32
 /// every case (all pipeline states, all shop qualities) even at a tiny scale.
 pub(super) fn quota(rng: &mut StdRng, n: usize, shares: &[f64], min_each: usize) -> Vec<usize> {
     let total: f64 = shares.iter().sum();
-    let mut counts: Vec<usize> = shares.iter().map(|s| (n as f64 * s / total).floor() as usize).collect();
-    let mut remainders: Vec<(usize, f64)> =
-        shares.iter().enumerate().map(|(i, s)| (i, n as f64 * s / total - counts[i] as f64)).collect();
+    let mut counts: Vec<usize> = shares
+        .iter()
+        .map(|s| (n as f64 * s / total).floor() as usize)
+        .collect();
+    let mut remainders: Vec<(usize, f64)> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, n as f64 * s / total - counts[i] as f64))
+        .collect();
     remainders.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut assigned: usize = counts.iter().sum();
-    for (i, _) in remainders.iter().cycle().take(shares.len() * 2) {
-        if assigned >= n {
-            break;
-        }
+    // The floors leave fewer than one item per class unassigned: one pass settles them.
+    let missing = n - counts.iter().sum::<usize>();
+    for (i, _) in remainders.iter().take(missing) {
         counts[*i] += 1;
-        assigned += 1;
     }
     if n >= min_each * shares.len() {
         for i in 0..counts.len() {
@@ -82,7 +88,11 @@ pub(super) fn quota(rng: &mut StdRng, n: usize, shares: &[f64], min_each: usize)
             }
         }
     }
-    let mut labels: Vec<usize> = counts.iter().enumerate().flat_map(|(i, c)| std::iter::repeat_n(i, *c)).collect();
+    let mut labels: Vec<usize> = counts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| std::iter::repeat_n(i, *c))
+        .collect();
     labels.shuffle(rng);
     labels
 }
@@ -123,7 +133,8 @@ impl Weighted {
 
 /// Relative activity by local hour: quiet nights, a lunch bump, busy evenings.
 const HOURLY: [f64; 24] = [
-    0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2, 1.0, 1.0, 1.1, 1.2, 1.4, 1.7, 2.0, 2.1, 1.8, 1.1,
+    0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2, 1.0, 1.0, 1.1, 1.2,
+    1.4, 1.7, 2.0, 2.1, 1.8, 1.1,
 ];
 
 /// The 12 months of history ending at `now`, and how activity is spread over them.
@@ -138,7 +149,11 @@ pub(super) struct Clock {
 impl Clock {
     /// A year of history ending at `now`.
     pub fn new(now: DateTime<Utc>) -> Self {
-        Self { now, start: now - TimeDelta::days(365), hours: Weighted::new(HOURLY) }
+        Self {
+            now,
+            start: now - TimeDelta::days(365),
+            hours: Weighted::new(HOURLY),
+        }
     }
 
     /// `t` plus a fractional number of hours.
@@ -163,9 +178,17 @@ impl Clock {
     /// An instant in `[from, to]` for marketplace activity: more of it later in the year (the
     /// marketplace grows about 2x over the year) and in local evenings of a market `offset`
     /// hours from UTC.
-    pub fn activity(&self, rng: &mut StdRng, from: DateTime<Utc>, to: DateTime<Utc>, offset_hours: i64) -> DateTime<Utc> {
+    pub fn activity(
+        &self,
+        rng: &mut StdRng,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        offset_hours: i64,
+    ) -> DateTime<Utc> {
         let year = (self.now - self.start).num_seconds().max(1) as f64;
-        let growth = |t: DateTime<Utc>| 0.65 + 0.7 * ((t - self.start).num_seconds() as f64 / year).clamp(0.0, 1.0);
+        let growth = |t: DateTime<Utc>| {
+            0.65 + 0.7 * ((t - self.start).num_seconds() as f64 / year).clamp(0.0, 1.0)
+        };
         let mut t = Self::uniform(rng, from, to);
         for _ in 0..8 {
             if rng.random::<f64>() * 1.35 <= growth(t) {
@@ -173,12 +196,18 @@ impl Clock {
             }
             t = Self::uniform(rng, from, to);
         }
-        let Some(hour) = self.hours.pick(rng) else { return t };
+        let Some(hour) = self.hours.pick(rng) else {
+            return t;
+        };
         let offset = offset_hours * 3_600;
         let local_day = (t.timestamp() + offset).div_euclid(86_400);
         let secs = local_day * 86_400 - offset + hour as i64 * 3_600 + rng.random_range(0..3_600);
         let shifted = t + TimeDelta::seconds(secs - t.timestamp());
-        if shifted >= from && shifted <= to { shifted } else { t }
+        if shifted >= from && shifted <= to {
+            shifted
+        } else {
+            t
+        }
     }
 }
 
@@ -193,7 +222,10 @@ mod tests {
         let labels = quota(&mut rng, 10, &[0.7, 0.2, 0.05, 0.05], 1);
         assert_eq!(labels.len(), 10);
         for class in 0..4 {
-            assert!(labels.contains(&class), "class {class} missing in {labels:?}");
+            assert!(
+                labels.contains(&class),
+                "class {class} missing in {labels:?}"
+            );
         }
         let labels = quota(&mut rng, 1_000, &[0.5, 0.3, 0.2], 0);
         assert_eq!(labels.iter().filter(|l| **l == 0).count(), 500);
@@ -224,7 +256,9 @@ mod tests {
 
     #[test]
     fn activity_stays_in_range_and_prefers_evenings() {
-        let now = DateTime::parse_from_rfc3339("2026-11-25T00:00:00Z").expect("valid").with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-25T00:00:00Z")
+            .expect("valid")
+            .with_timezone(&Utc);
         let clock = Clock::new(now);
         let mut rng = StdRng::seed_from_u64(4);
         let mut evening = 0;

@@ -15,7 +15,14 @@ use rand::seq::SliceRandom;
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// Pipeline states in stored spelling; indices are used below.
-const STATES: [&str; 6] = ["prospect", "contacted", "onboarding", "certified", "rejected", "churned"];
+const STATES: [&str; 6] = [
+    "prospect",
+    "contacted",
+    "onboarding",
+    "certified",
+    "rejected",
+    "churned",
+];
 const PROSPECT: usize = 0;
 const CERTIFIED: usize = 3;
 const REJECTED: usize = 4;
@@ -85,8 +92,15 @@ fn path_to(rng: &mut StdRng, state: usize) -> Vec<usize> {
 
 /// Times and reasons for a path that starts no earlier than `from` and ends by `now`: a week
 /// or so between moves.
-fn timed(rng: &mut StdRng, states: Vec<usize>, from: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Step> {
-    let gaps: Vec<f64> = (1..states.len()).map(|_| 1.0 + exponential(rng, 8.0)).collect();
+fn timed(
+    rng: &mut StdRng,
+    states: Vec<usize>,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Step> {
+    let gaps: Vec<f64> = (1..states.len())
+        .map(|_| 1.0 + exponential(rng, 8.0))
+        .collect();
     let room = (now - from).num_seconds().max(0) as f64 / 86_400.0;
     let total: f64 = gaps.iter().sum();
     let squeeze = if total > room { room / total } else { 1.0 };
@@ -97,7 +111,11 @@ fn timed(rng: &mut StdRng, states: Vec<usize>, from: DateTime<Utc>, now: DateTim
         if k > 0 {
             t = Clock::plus_days(t, gaps[k - 1] * squeeze).min(now);
         }
-        out.push(Step { state: s, at: t, reason: pick(rng, PIPELINE_REASONS[s]) });
+        out.push(Step {
+            state: s,
+            at: t,
+            reason: pick(rng, PIPELINE_REASONS[s]),
+        });
     }
     out
 }
@@ -109,7 +127,11 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], clock: &Clock) ->
         for _ in 0..rng.random_range(3..=5) {
             let name = format!("{} {}", pick(rng, FIRST_NAMES[m]), pick(rng, LAST_NAMES[m]));
             let created_at = Clock::plus_days(clock.now, -rng.random_range(400.0..900.0));
-            scouts.push(Scout { name, markets: vec![m], created_at });
+            scouts.push(Scout {
+                name,
+                markets: vec![m],
+                created_at,
+            });
         }
     }
     for scout in scouts.iter_mut() {
@@ -124,13 +146,23 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], clock: &Clock) ->
     let mut pools = Vec::with_capacity(MARKETS.len());
     let mut plans = Vec::new();
     for m in 0..MARKETS.len() {
-        let mut capable: Vec<usize> = (0..creators.len()).filter(|&i| creators[i].market == m && creators[i].capable).collect();
-        let mut other: Vec<usize> = (0..creators.len()).filter(|&i| creators[i].market == m && !creators[i].capable).collect();
+        let mut capable: Vec<usize> = (0..creators.len())
+            .filter(|&i| creators[i].market == m && creators[i].capable)
+            .collect();
+        let mut other: Vec<usize> = (0..creators.len())
+            .filter(|&i| creators[i].market == m && !creators[i].capable)
+            .collect();
         capable.shuffle(rng);
         other.shuffle(rng);
         let available = capable.len() + other.len();
-        let n = ((available as f64 * PIPELINE_SHARE).round() as usize).max(STATES.len()).min(available);
-        plans.extend(quota(rng, n, &STATE_SHARES, 1).into_iter().map(|state| (m, state)));
+        let n = ((available as f64 * PIPELINE_SHARE).round() as usize)
+            .max(STATES.len())
+            .min(available);
+        plans.extend(
+            quota(rng, n, &STATE_SHARES, 1)
+                .into_iter()
+                .map(|state| (m, state)),
+        );
         pools.push((capable, other));
     }
     let certifies = |state: usize| state == CERTIFIED || state == CHURNED;
@@ -138,15 +170,30 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], clock: &Clock) ->
     let mut capable_labels = quota(rng, certifying, &[1.0, 2.0], 0).into_iter();
     let mut entries = Vec::with_capacity(plans.len());
     for (m, state) in plans {
-        let from_capable = if certifies(state) { capable_labels.next() == Some(0) } else { chance(rng, 0.25) };
+        let from_capable = if certifies(state) {
+            capable_labels.next() == Some(0)
+        } else {
+            chance(rng, 0.25)
+        };
         let (capable, other) = &mut pools[m];
-        let creator = if from_capable { capable.pop().or_else(|| other.pop()) } else { other.pop().or_else(|| capable.pop()) };
+        let creator = if from_capable {
+            capable.pop().or_else(|| other.pop())
+        } else {
+            other.pop().or_else(|| capable.pop())
+        };
         let Some(creator) = creator else { continue };
-        let covering: Vec<usize> = (0..scouts.len()).filter(|&s| scouts[s].markets.contains(&m)).collect();
+        let covering: Vec<usize> = (0..scouts.len())
+            .filter(|&s| scouts[s].markets.contains(&m))
+            .collect();
         let scout = covering[rng.random_range(0..covering.len())];
         let states = path_to(rng, state);
         let path = timed(rng, states, clock.start, clock.now);
-        entries.push(Entry { creator, market: m, scout, path });
+        entries.push(Entry {
+            creator,
+            market: m,
+            scout,
+            path,
+        });
     }
     let mut reentries = Vec::new();
     for e in entries.iter().filter(|e| !e.is_open()) {
@@ -155,7 +202,12 @@ pub(super) fn generate(rng: &mut StdRng, creators: &[Creator], clock: &Clock) ->
             let state = rng.random_range(PROSPECT..CERTIFIED);
             let states = path_to(rng, state);
             let path = timed(rng, states, Clock::plus_days(closed, 30.0), clock.now);
-            reentries.push(Entry { creator: e.creator, market: e.market, scout: e.scout, path });
+            reentries.push(Entry {
+                creator: e.creator,
+                market: e.market,
+                scout: e.scout,
+                path,
+            });
         }
     }
     entries.extend(reentries);
@@ -171,10 +223,21 @@ pub(super) async fn write<C: ConnectionTrait>(
     taxonomy: &Taxonomy,
 ) -> Result<[u64; 4], DbErr> {
     let Programme { scouts, entries } = programme;
-    let mut rows = Inserter::new(sink, "scout", &["id", "external_id", "name", "created_at"], scouts.len() as u64);
+    let mut rows = Inserter::new(
+        sink,
+        "scout",
+        &["id", "external_id", "name", "created_at"],
+        scouts.len() as u64,
+    );
     for (i, s) in scouts.iter().enumerate() {
         let id = i as i64 + 1;
-        rows.push([id.into(), format!("sc-{id:03}").into(), s.name.as_str().into(), s.created_at.into()]).await?;
+        rows.push([
+            id.into(),
+            format!("sc-{id:03}").into(),
+            s.name.as_str().into(),
+            s.created_at.into(),
+        ])
+        .await?;
     }
     let scout_rows = rows.finish().await?;
 
@@ -182,16 +245,28 @@ pub(super) async fn write<C: ConnectionTrait>(
     let mut rows = Inserter::new(sink, "scout_market", &["scout_id", "market_code"], total);
     for (i, s) in scouts.iter().enumerate() {
         for &m in &s.markets {
-            rows.push([(i as i64 + 1).into(), MARKETS[m].code.into()]).await?;
+            rows.push([(i as i64 + 1).into(), MARKETS[m].code.into()])
+                .await?;
         }
     }
     let market_rows = rows.finish().await?;
 
-    const ENTRY: &[&str] =
-        &["id", "creator_id", "market_code", "scout_id", "state", "active_market", "ecommerce_capable", "created_at", "updated_at"];
+    const ENTRY: &[&str] = &[
+        "id",
+        "creator_id",
+        "market_code",
+        "scout_id",
+        "state",
+        "active_market",
+        "ecommerce_capable",
+        "created_at",
+        "updated_at",
+    ];
     let mut rows = Inserter::new(sink, "pipeline_entry", ENTRY, entries.len() as u64);
     for (i, e) in entries.iter().enumerate() {
-        let (Some(first), Some(last)) = (e.path.first(), e.path.last()) else { continue };
+        let (Some(first), Some(last)) = (e.path.first(), e.path.last()) else {
+            continue;
+        };
         let code = MARKETS[e.market].code;
         let certified = e.path.iter().any(|p| p.state == CERTIFIED);
         rows.push([
@@ -210,7 +285,21 @@ pub(super) async fn write<C: ConnectionTrait>(
     let entry_rows = rows.finish().await?;
 
     let total = entries.iter().map(|e| e.path.len() as u64).sum();
-    let mut rows = Inserter::new(sink, "pipeline_event", &["id", "entry_id", "from_state", "to_state", "actor", "reason", "note", "at"], total);
+    let mut rows = Inserter::new(
+        sink,
+        "pipeline_event",
+        &[
+            "id",
+            "entry_id",
+            "from_state",
+            "to_state",
+            "actor",
+            "reason",
+            "note",
+            "at",
+        ],
+        total,
+    );
     let mut id = 0i64;
     for (i, e) in entries.iter().enumerate() {
         let actor = format!("scout:{}", e.scout + 1);
@@ -221,10 +310,16 @@ pub(super) async fn write<C: ConnectionTrait>(
             let note = match step.state {
                 PROSPECT => Some(format!(
                     "{} followers, mostly {}",
-                    creator.followers,
-                    taxonomy.niches[creator.niches[0].0].leaf.name
+                    creator.followers, taxonomy.niches[creator.niches[0].0].leaf.name
                 )),
-                CERTIFIED => Some(if creator.capable { "has sold through content" } else { "no sales yet" }.to_owned()),
+                CERTIFIED => Some(
+                    if creator.capable {
+                        "has sold through content"
+                    } else {
+                        "no sales yet"
+                    }
+                    .to_owned(),
+                ),
                 _ => None,
             };
             rows.push([

@@ -289,7 +289,10 @@ impl Taxonomy {
             }
             by_category.push(members);
         }
-        Self { niches, by_category }
+        Self {
+            niches,
+            by_category,
+        }
     }
 
     /// The database id of a parent category.
@@ -321,9 +324,17 @@ mod tests {
     fn taxonomy_is_big_enough_and_slugs_are_unique() {
         let taxonomy = Taxonomy::new();
         assert!(CATEGORIES.len() >= 10);
-        assert!(taxonomy.niches.len() >= 100, "{} leaves", taxonomy.niches.len());
+        assert!(
+            taxonomy.niches.len() >= 100,
+            "{} leaves",
+            taxonomy.niches.len()
+        );
         let mut slugs = HashSet::new();
-        for slug in CATEGORIES.iter().map(|c| c.slug).chain(taxonomy.niches.iter().map(|n| n.leaf.slug)) {
+        for slug in CATEGORIES
+            .iter()
+            .map(|c| c.slug)
+            .chain(taxonomy.niches.iter().map(|n| n.leaf.slug))
+        {
             assert!(slugs.insert(slug), "duplicate slug {slug}");
         }
     }

@@ -85,7 +85,12 @@ pub(super) struct Inserter<'a, C> {
 
 impl<'a, C: ConnectionTrait> Inserter<'a, C> {
     /// An inserter for `total` rows (the total only drives progress reports).
-    pub fn new(sink: Sink<'a, C>, table: &'static str, columns: &'static [&'static str], total: u64) -> Self {
+    pub fn new(
+        sink: Sink<'a, C>,
+        table: &'static str,
+        columns: &'static [&'static str],
+        total: u64,
+    ) -> Self {
         let backend = sink.conn.get_database_backend();
         let rows_per_statement = rows_per_statement(backend, columns.len());
         Self {
@@ -128,8 +133,14 @@ impl<'a, C: ConnectionTrait> Inserter<'a, C> {
         } else {
             insert_sql(self.backend, self.table, self.columns, rows)
         };
-        let values = std::mem::replace(&mut self.buffer, Vec::with_capacity(self.rows_per_statement * self.columns.len()));
-        self.sink.conn.execute_raw(Statement::from_sql_and_values(self.backend, sql, values)).await?;
+        let values = std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(self.rows_per_statement * self.columns.len()),
+        );
+        self.sink
+            .conn
+            .execute_raw(Statement::from_sql_and_values(self.backend, sql, values))
+            .await?;
         self.written += rows as u64;
         (self.sink.progress)(self.table, self.written, self.total.max(self.written));
         Ok(())
