@@ -30,9 +30,11 @@ async fn main() -> anyhow::Result<()> {
     Migrator::up(&db, None).await?;
 
     let opts = DemoOptions::today(scale, DemoOptions::DEFAULT_SEED);
+    let started = std::time::Instant::now();
     let progress = |stage: &str, done: u64, total: u64| {
         if done == total {
-            eprint!("\r{stage:>16}: {done:>9} rows\n");
+            let at = started.elapsed().as_secs_f64();
+            eprint!("\r{stage:>16}: {done:>9} rows, done at {at:6.2} s\n");
         } else {
             eprint!("\r{stage:>16}: {done:>9} / {total}");
         }

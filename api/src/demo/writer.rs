@@ -149,7 +149,10 @@ impl<'a, C: ConnectionTrait> Inserter<'a, C> {
     /// Writes what is left and returns the number of rows written.
     pub async fn finish(mut self) -> Result<u64, DbErr> {
         self.flush().await?;
-        (self.sink.progress)(self.table, self.written, self.written);
+        if self.written != self.total {
+            // The plan was an estimate (or the table is empty): report the final count once.
+            (self.sink.progress)(self.table, self.written, self.written);
+        }
         Ok(self.written)
     }
 }
