@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod ingest;
