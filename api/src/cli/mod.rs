@@ -1,6 +1,7 @@
 //! The `flywheel` command line: every flag has an environment fallback (shown in `--help`
 //! and listed in the README).
 
+mod demo;
 pub mod import;
 pub mod ltv;
 mod serve;
@@ -57,6 +58,8 @@ pub enum LogFormat {
 pub enum Command {
     /// Apply pending migrations, then serve GraphQL.
     Serve(serve::ServeArgs),
+    /// Seed a demo marketplace (unless one exists), print tokens and example queries, serve.
+    Demo(demo::DemoArgs),
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the GraphQL schema (SDL).
@@ -160,6 +163,7 @@ pub async fn run() -> anyhow::Result<()> {
     let db_config = cli.db_config();
     match cli.command {
         Command::Serve(args) => serve::run(&db_config, args).await,
+        Command::Demo(args) => demo::run(&db_config, args).await,
         Command::Migrate => {
             let (conn, _) = db::connect(&db_config).await?;
             let applied = db::migrate(&conn).await?;
