@@ -162,4 +162,24 @@ mod tests {
                 .contains("must be an id")
         );
     }
+
+    /// A throwaway P-256 key pair, for the test only.
+    const EC_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgcFZsFCxsEPthclXo\neucbrUDV5Mm6WDJusUbASFgX0/OhRANCAAR0SqhBDf8rz5kSId7S1w7rAHvvXtl0\n5u9Bl2Ex+xRJp12JgyTO2kIirStzWOiDrpwg+Me434aSMm/VSJuyhbdZ\n-----END PRIVATE KEY-----";
+    const EC_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdEqoQQ3/K8+ZEiHe0tcO6wB7717Z\ndObvQZdhMfsUSaddiYMkztpCIq0rc1jog66cIPjHuN+GkjJv1UibsoW3WQ==\n-----END PUBLIC KEY-----";
+
+    #[test]
+    fn es256_tokens_issued_elsewhere_verify_with_the_public_key() {
+        let keys = JwtKeys::new(&KeySource::PublicKey {
+            algorithm: Algorithm::ES256,
+            pem: EC_PUBLIC.as_bytes().to_vec(),
+        })
+        .unwrap();
+        let signing = EncodingKey::from_ec_pem(EC_PRIVATE.as_bytes()).unwrap();
+        let c = claims(Role::Brand, chrono::Utc::now().timestamp() + 60);
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::ES256), &c, &signing).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().brand_id, Some(7));
+        assert!(keys.mint(&c).is_err(), "a public key cannot mint");
+        let hs = JwtKeys::new(&KeySource::Secret("s3cret".into())).unwrap().mint(&c).unwrap();
+        assert!(keys.verify(&hs).is_err(), "an HS256 token is refused by an ES256 verifier");
+    }
 }

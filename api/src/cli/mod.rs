@@ -18,7 +18,7 @@ pub const DEMO_SECRET: &str = "flywheel-demo-secret-not-for-production";
 
 /// Flywheel: scoring and matching for a content-commerce marketplace, over GraphQL.
 #[derive(Parser, Debug)]
-#[command(name = "flywheel", version, about)]
+#[command(name = "flywheel", version)]
 pub struct Cli {
     /// Database URL: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST/DB`.
     #[arg(

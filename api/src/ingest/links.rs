@@ -57,3 +57,15 @@ where
     insert_all(txn, inserts).await?;
     Ok(changed)
 }
+
+/// An owner's link rows built from its values, each value once, in order.
+pub fn distinct<T: Ord + Clone, M>(
+    owner: i64,
+    values: &[T],
+    row: impl Fn(i64, T) -> M,
+) -> (i64, Vec<M>) {
+    let mut values = values.to_vec();
+    values.sort();
+    values.dedup();
+    (owner, values.into_iter().map(|v| row(owner, v)).collect())
+}

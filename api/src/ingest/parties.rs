@@ -317,17 +317,12 @@ impl Kind for BrandInput {
             .iter()
             .zip(&items)
             .map(|(&brand_id, b)| {
-                let mut codes = b.markets.clone();
-                codes.sort();
-                codes.dedup();
-                let rows = codes
-                    .into_iter()
-                    .map(|market_code| brand_market::Model {
+                links::distinct(brand_id, &b.markets, |brand_id, market_code| {
+                    brand_market::Model {
                         brand_id,
                         market_code,
-                    })
-                    .collect();
-                (brand_id, rows)
+                    }
+                })
             })
             .collect();
         let markets_changed = links::replace::<brand_market::Entity, String>(

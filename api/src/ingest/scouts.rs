@@ -63,18 +63,14 @@ impl Kind for ScoutInput {
         let market_rows = items
             .iter()
             .map(|s| {
-                let scout_id = ids[&s.external_id].id;
-                let mut codes = s.markets.clone();
-                codes.sort();
-                codes.dedup();
-                let rows = codes
-                    .into_iter()
-                    .map(|market_code| scout_market::Model {
+                links::distinct(
+                    ids[&s.external_id].id,
+                    &s.markets,
+                    |scout_id, market_code| scout_market::Model {
                         scout_id,
                         market_code,
-                    })
-                    .collect();
-                (scout_id, rows)
+                    },
+                )
             })
             .collect();
         let changed = links::replace::<scout_market::Entity, String>(
