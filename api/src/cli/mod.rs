@@ -2,6 +2,7 @@
 //! and listed in the README).
 
 pub mod import;
+mod recompute;
 mod serve;
 mod token;
 
@@ -68,6 +69,9 @@ pub enum Command {
     Token(token::TokenArgs),
     /// Load records from NDJSON or CSV files, in batches, idempotently.
     Import(import::ImportArgs),
+    /// Recompute stored scores (shop ratings).
+    #[command(subcommand)]
+    Recompute(recompute::RecomputeArgs),
 }
 
 /// JWT verification settings shared by the commands that serve or mint.
@@ -172,5 +176,6 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token(args) => token::run(args),
         Command::Import(args) => import::run(&db_config, args).await,
+        Command::Recompute(args) => recompute::run(&db_config, args).await,
     }
 }

@@ -32,6 +32,11 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
         .data(one::<content::Entity, i64>(db, content::Column::Id, |m| {
             m.id
         }))
+        .data(one::<shop_rating::Entity, i64>(
+            db,
+            shop_rating::Column::ShopId,
+            |m| m.shop_id,
+        ))
         .data(many::<creator_niche::Entity, i64>(
             db,
             creator_niche::Column::CreatorId,

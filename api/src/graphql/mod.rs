@@ -11,6 +11,7 @@ mod markets;
 mod orders;
 mod pagination;
 mod products;
+mod ratings;
 mod scalars;
 mod shops;
 mod viewer;
@@ -27,6 +28,7 @@ pub struct Query(
     content::ContentQuery,
     brands::BrandQuery,
     shops::ShopQuery,
+    ratings::RatingQuery,
 );
 
 /// Every mutation field.

@@ -17,3 +17,11 @@ pub fn config_version(config: &RatingConfig) -> String {
     });
     format!("{hash:016x}")
 }
+
+/// The rating configuration in force: the documented defaults of `scoring::rating`, shared by
+/// the evaluations and the perks GraphQL shows for a tier.
+pub fn config() -> &'static RatingConfig {
+    static CONFIG: std::sync::LazyLock<RatingConfig> =
+        std::sync::LazyLock::new(RatingConfig::default);
+    &CONFIG
+}
