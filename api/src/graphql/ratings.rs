@@ -17,8 +17,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entities::shop_rating::{EvaluationKind, RatingTier};
 use entities::{market, shop, shop_rating, shop_rating_evaluation};
 use scoring::rating::Tier;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::BTreeMap;
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, shop_id: i64, text: &str) -> ApiResult<T> {
     serde_json::from_str(text)
@@ -268,15 +269,12 @@ impl RatingQuery {
         ctx: &Context<'_>,
         market: Option<String>,
     ) -> Result<Vec<TierCount>> {
-        let tier = Func::coalesce([
-            Expr::col((shop_rating::Entity, shop_rating::Column::Tier)),
-            Expr::val(RatingTier::Unrated.to_value()),
-        ]);
+        let tier_col = (shop_rating::Entity, shop_rating::Column::Tier);
         let market_col = (shop::Entity, shop::Column::MarketCode);
         let mut query = Query::select();
         query
             .expr_as(Expr::col(market_col), Alias::new("market"))
-            .expr_as(tier.clone(), Alias::new("tier"))
+            .expr_as(Expr::col(tier_col), Alias::new("tier"))
             .expr_as(
                 Expr::col((shop::Entity, shop::Column::Id)).count(),
                 Alias::new("shops"),
@@ -287,26 +285,33 @@ impl RatingQuery {
                 Expr::col((shop::Entity, shop::Column::Id))
                     .equals((shop_rating::Entity, shop_rating::Column::ShopId)),
             )
-            .add_group_by([Expr::col(market_col), tier.into()]);
+            .group_by_col(market_col)
+            .group_by_col(tier_col);
         if let Some(market) = &market {
             require_market(ctx, market).await?;
             query.and_where(Expr::col(market_col).eq(market.as_str()));
         }
-        let db = db(ctx);
-        let rows = db.query_all(&query).await.map_err(ApiError::from)?;
-        let mut out = rows
+        let rows = db(ctx).query_all(&query).await.map_err(ApiError::from)?;
+        let mut counts: BTreeMap<(String, RatingTier), i64> = BTreeMap::new();
+        for row in rows {
+            let tier: Option<String> = row.try_get("", "tier").map_err(ApiError::from)?;
+            // Shops never evaluated (no rating row) are Unrated.
+            let tier = match tier {
+                Some(t) => RatingTier::try_from_value(&t).map_err(ApiError::from)?,
+                None => RatingTier::Unrated,
+            };
+            let market: String = row.try_get("", "market").map_err(ApiError::from)?;
+            let shops: i64 = row.try_get("", "shops").map_err(ApiError::from)?;
+            *counts.entry((market, tier)).or_default() += shops;
+        }
+        let out = counts
             .into_iter()
-            .map(|row| {
-                let tier: String = row.try_get("", "tier")?;
-                Ok(TierCount {
-                    market: row.try_get("", "market")?,
-                    tier: RatingTier::try_from_value(&tier)?,
-                    shops: row.try_get("", "shops")?,
-                })
+            .map(|((market, tier), shops)| TierCount {
+                market,
+                tier,
+                shops,
             })
-            .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-            .map_err(ApiError::from)?;
-        out.sort_by(|a, b| (&a.market, a.tier).cmp(&(&b.market, b.tier)));
+            .collect();
         Ok(out)
     }
 }

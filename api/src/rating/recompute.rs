@@ -13,7 +13,8 @@ use super::view::{ImprovementView, MetricView, day_of_date, tier};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::{Severity, SubjectKind};
-use entities::shop_rating::{EvaluationKind, RatingTier};
+pub use entities::shop_rating::EvaluationKind;
+use entities::shop_rating::RatingTier;
 use entities::{
     content_product, niche, product, shop, shop_daily, shop_rating, shop_rating_evaluation,
     violation,
@@ -291,7 +292,12 @@ async fn categories(txn: &DatabaseTransaction) -> ApiResult<HashMap<i64, i64>> {
         .collect())
 }
 
-/// Pools priors per market and category and hands each shop its group's.
+/// Fewest shops a peer group needs to set its own prior. A smaller market-and-category group
+/// borrows its market's, and a smaller market the platform defaults: a shop alone in its group
+/// would otherwise be its own prior, and shrinkage would do nothing.
+pub const MIN_PEERS: usize = 10;
+
+/// Pools priors per market and category (see [`MIN_PEERS`]) and hands each shop its group's.
 fn set_priors(
     shops: &[shop::Model],
     categories: &HashMap<i64, i64>,
@@ -299,14 +305,33 @@ fn set_priors(
     config: &RatingConfig,
 ) -> Result<(), RatingError> {
     let mut groups: HashMap<(&str, Option<i64>), Vec<usize>> = HashMap::new();
+    let mut markets: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in shops.iter().enumerate() {
-        let key = (s.market_code.as_str(), categories.get(&s.id).copied());
-        groups.entry(key).or_default().push(i);
+        let market = s.market_code.as_str();
+        let category = categories.get(&s.id).copied();
+        groups.entry((market, category)).or_default().push(i);
+        markets.entry(market).or_default().push(i);
     }
-    for members in groups.values() {
-        let priors = r::pooled_priors(members.iter().map(|&i| &inputs[i]), config)?;
+    let pool = |members: &[usize], inputs: &[ShopInputs]| {
+        (members.len() >= MIN_PEERS)
+            .then(|| r::pooled_priors(members.iter().map(|&i| &inputs[i]), config))
+            .transpose()
+    };
+    let mut market_priors = HashMap::new();
+    for ((market, _), members) in &groups {
+        let priors = match pool(members, inputs)? {
+            Some(own) => Some(own),
+            None => match market_priors.get(market) {
+                Some(priors) => *priors,
+                None => {
+                    let priors = pool(&markets[market], inputs)?;
+                    market_priors.insert(*market, priors);
+                    priors
+                }
+            },
+        };
         for &i in members {
-            inputs[i].priors = Some(priors);
+            inputs[i].priors = priors;
         }
     }
     Ok(())
