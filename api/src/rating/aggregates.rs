@@ -218,3 +218,136 @@ pub fn to_aggregate(m: &shop_daily::Model) -> ApiResult<DailyAggregate> {
         first_review_stars: n(m.first_review_stars)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn order(placed: DateTime<Utc>) -> order::Model {
+        order::Model {
+            id: 1,
+            external_id: "or-1".into(),
+            shop_id: 7,
+            product_id: 1,
+            creator_id: None,
+            content_id: None,
+            quantity: 1,
+            amount_minor: 100,
+            currency: "USD".into(),
+            placed_at: placed,
+            ship_by: placed + Duration::hours(48),
+            shipped_at: None,
+            tracking_valid: None,
+            deliver_by: Some(placed + Duration::days(5)),
+            delivered_at: None,
+            late_fault: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            cancel_fault: None,
+            returned_at: None,
+            return_reason: None,
+            return_fault: None,
+            review_stars: None,
+            reviewed_at: None,
+            review_logistics_only: false,
+            created_at: placed,
+            updated_at: placed,
+        }
+    }
+
+    /// Field order: orders, shipped, late, seller cancels, tracking, delivered, on time, hours,
+    /// seller returns, reviews, negative reviews, stars.
+    fn counters(o: &order::Model) -> Counters {
+        contribution(o).1
+    }
+
+    #[test]
+    fn only_the_shops_faults_count() {
+        let placed = Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap();
+        let mut o = order(placed);
+        assert_eq!(contribution(&o).0, (7, day_of(placed)));
+        assert_eq!(day_of(placed), 20_758, "the UTC day, not the next one");
+        assert_eq!(counters(&o), [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+        // Shipped late with valid tracking, then delivered late by the carrier: the late
+        // delivery leaves both delivery counts, the late dispatch stays.
+        o.shipped_at = Some(placed + Duration::hours(60));
+        o.tracking_valid = Some(true);
+        o.delivered_at = Some(placed + Duration::days(6));
+        o.late_fault = Some(Fault::Carrier);
+        assert_eq!(counters(&o), [1, 1, 1, 0, 1, 0, 0, 60, 0, 0, 0, 0]);
+        // Late by the seller: delivered, not on time; a buyer-fault return does not count.
+        o.late_fault = Some(Fault::Seller);
+        o.returned_at = Some(placed + Duration::days(7));
+        o.return_fault = Some(Fault::Buyer);
+        assert_eq!(counters(&o), [1, 1, 1, 0, 1, 1, 0, 60, 0, 0, 0, 0]);
+        o.return_fault = Some(Fault::Seller);
+        assert_eq!(counters(&o)[8], 1);
+
+        // Reviews: logistics-only and pre-delivery ones are left out.
+        o.review_stars = Some(2);
+        o.reviewed_at = Some(placed + Duration::days(8));
+        assert_eq!(counters(&o)[9..], [1, 1, 2]);
+        o.review_logistics_only = true;
+        assert_eq!(counters(&o)[9..], [0, 0, 0]);
+        o.review_logistics_only = false;
+        o.reviewed_at = Some(placed + Duration::days(1));
+        assert_eq!(counters(&o)[9..], [0, 0, 0]);
+    }
+
+    #[test]
+    fn a_cancelled_order_is_not_shipped() {
+        let placed = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+        let mut o = order(placed);
+        o.shipped_at = Some(placed + Duration::hours(10));
+        o.cancelled_at = Some(placed + Duration::hours(20));
+        o.cancel_fault = Some(Fault::Seller);
+        assert_eq!(counters(&o), [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        o.cancel_fault = Some(Fault::Buyer);
+        assert_eq!(counters(&o), [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn deltas_move_an_order_between_cohorts_and_sums_stay_valid() {
+        let placed = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+        let before = order(placed);
+        let mut after = order(placed + Duration::days(1));
+        after.shipped_at = Some(after.placed_at + Duration::hours(5));
+        after.tracking_valid = Some(true);
+        let mut sums = HashMap::new();
+        add(&mut sums, &before, 1);
+        add(&mut sums, &before, -1);
+        add(&mut sums, &after, 1);
+        assert_eq!(sums[&(7, day_of(placed))], [0; 12]);
+        let (shop_id, day) = (7, day_of(after.placed_at));
+        let c = sums[&(shop_id, day)];
+        let row = shop_daily::Model {
+            shop_id,
+            day,
+            orders: c[0],
+            shipped: c[1],
+            late_dispatches: c[2],
+            seller_fault_cancellations: c[3],
+            valid_tracking: c[4],
+            delivered: c[5],
+            delivered_on_time: c[6],
+            handling_hours: c[7],
+            seller_fault_returns: c[8],
+            first_reviews: c[9],
+            negative_first_reviews: c[10],
+            first_review_stars: c[11],
+        };
+        let aggregate = to_aggregate(&row).expect("non-negative");
+        assert_eq!(
+            (
+                aggregate.orders,
+                aggregate.shipped,
+                aggregate.handling_hours
+            ),
+            (1, 1, 5)
+        );
+        aggregate.validate().expect("consistent");
+        assert!(to_aggregate(&shop_daily::Model { orders: -1, ..row }).is_err());
+    }
+}
