@@ -350,5 +350,42 @@ async fn a_month_of_orders_rates_the_shop(backend: Backend) {
         )
         .await;
     assert_eq!(error_code(&body), Some("NOT_FOUND"));
+    // A severe violation on content selling the shop's products weighs only once upheld; then
+    // even the daily projection demotes to C at once.
+    let violation = |upheld: bool| {
+        json!([{"externalId": "vi-1", "subjectKind": "CONTENT", "subject": "ct-us",
+            "severity": "SEVERE", "upheld": upheld, "reason": "counterfeit",
+            "occurredAt": (today - Duration::days(3)).to_rfc3339()}])
+    };
+    ingest(&s, "recordViolations", "ViolationInput", violation(false)).await;
+    evaluate(&s, EvaluationKind::Projected)
+        .await
+        .expect("projection");
+    let pending = s.ok(&shop_glow, RATING, id.clone()).await;
+    assert_eq!(pending["shop"]["rating"]["tier"], "B");
+    ingest(&s, "recordViolations", "ViolationInput", violation(true)).await;
+    evaluate(&s, EvaluationKind::Projected)
+        .await
+        .expect("projection");
+    let upheld = s.ok(&shop_glow, RATING, id.clone()).await;
+    let rating = &upheld["shop"]["rating"];
+    assert_eq!(rating["tier"], "C", "{rating:#}");
+    assert_eq!(
+        rating["restrictionsDeferred"], false,
+        "no grace after a severe violation"
+    );
+    assert_eq!(rating["perks"]["settlementDays"], 15);
+    let last = &upheld["shop"]["ratingHistory"]["edges"][3]["node"];
+    assert_eq!(
+        (last["previousTier"].as_str(), last["tier"].as_str()),
+        (Some("B"), Some("C"))
+    );
+    assert!(
+        last["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("severe violation"),
+        "{last:#}"
+    );
     s.stop().await;
 }

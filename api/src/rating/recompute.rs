@@ -9,7 +9,7 @@
 
 use super::aggregates::{day_of, to_aggregate};
 use super::config_version;
-use super::view::{ImprovementView, MetricView, day_of_date, tier};
+use super::view::{ImprovementView, MetricView, date_of, day_of_date, tier};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::{Severity, SubjectKind};
@@ -203,14 +203,14 @@ async fn violations_by_shop(
     first_day: Day,
     as_of: Day,
 ) -> ApiResult<HashMap<i64, Vec<r::Violation>>> {
+    let midnight = |day: Day| date_of(day).and_time(chrono::NaiveTime::MIN).and_utc();
     let rows: Vec<violation::Model> = violation::Entity::find()
         .filter(violation::Column::Upheld.eq(true))
         .filter(violation::Column::SubjectKind.ne(SubjectKind::Creator))
+        .filter(violation::Column::OccurredAt.gte(midnight(first_day + 1)))
+        .filter(violation::Column::OccurredAt.lt(midnight(as_of + 1)))
         .all(txn)
-        .await?
-        .into_iter()
-        .filter(|v| (first_day + 1..=as_of).contains(&day_of(v.occurred_at)))
-        .collect();
+        .await?;
     let content_ids: Vec<i64> = rows.iter().filter_map(|v| v.content_id).collect();
     let mut links: Vec<content_product::Model> = Vec::new();
     for chunk in content_ids.chunks(CHUNK) {
