@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod ingest;
@@ -27,6 +28,7 @@ pub fn app(
         db,
         keys: Arc::new(keys),
         metrics: Arc::new(metrics::Metrics::new(statements)),
+        batch_window: limits.batch_window,
     };
     server::router(state, http)
 }

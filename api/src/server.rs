@@ -29,6 +29,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
     pub metrics: Arc<Metrics>,
+    /// DataLoader batch window (see [`crate::graphql::Limits::batch_window`]).
+    pub batch_window: Duration,
 }
 
 /// Request-level limits.
@@ -112,6 +114,7 @@ async fn graphql(
     let request = with_loaders(
         req.into_inner().data(authenticate(&app.keys, &headers)),
         &app.db,
+        app.batch_window,
     );
     let mut response = app.schema.execute(request).await;
     normalise_errors(&mut response);

@@ -7,4 +7,5 @@
 pub mod content;
 pub mod ltv;
 pub mod matching;
+pub mod pipeline;
 pub mod rating;

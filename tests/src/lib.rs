@@ -177,31 +177,35 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// The HTTP limits `flywheel serve` uses by default.
+    pub fn default_http() -> flywheel::server::HttpLimits {
+        flywheel::server::HttpLimits {
+            body_bytes: 2 * 1024 * 1024,
+            timeout: std::time::Duration::from_secs(30),
+        }
+    }
+
     /// Starts a server on a new database of the given kind.
     pub async fn start(backend: Backend) -> Self {
         Self::start_with(
             backend,
-            flywheel::server::HttpLimits {
-                body_bytes: 2 * 1024 * 1024,
-                timeout: std::time::Duration::from_secs(30),
-            },
+            Self::default_http(),
+            flywheel::graphql::Limits::default(),
         )
         .await
     }
 
-    /// Starts a server with the given HTTP limits.
-    pub async fn start_with(backend: Backend, http: flywheel::server::HttpLimits) -> Self {
+    /// Starts a server with the given HTTP and GraphQL limits.
+    pub async fn start_with(
+        backend: Backend,
+        http: flywheel::server::HttpLimits,
+        limits: flywheel::graphql::Limits,
+    ) -> Self {
         let database = TestDb::new(backend).await;
         let (conn, statements) = db::connect(&database.config).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
-        let app = flywheel::app(
-            conn.clone(),
-            statements,
-            keys.clone(),
-            http,
-            flywheel::graphql::Limits::default(),
-        );
+        let app = flywheel::app(conn.clone(), statements, keys.clone(), http, limits);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -80,6 +80,7 @@ async fn request_limits(backend: Backend) {
             body_bytes: 4096,
             timeout: std::time::Duration::from_secs(30),
         },
+        flywheel::graphql::Limits::default(),
     )
     .await;
     let admin = s.admin();

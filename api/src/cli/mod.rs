@@ -1,7 +1,9 @@
 //! The `flywheel` command line: every flag has an environment fallback (shown in `--help`
 //! and listed in the README).
 
+mod demo;
 pub mod import;
+pub mod ltv;
 mod recompute;
 mod serve;
 mod token;
@@ -57,6 +59,8 @@ pub enum LogFormat {
 pub enum Command {
     /// Apply pending migrations, then serve GraphQL.
     Serve(serve::ServeArgs),
+    /// Seed a demo marketplace (unless one exists), print tokens and example queries, serve.
+    Demo(demo::DemoArgs),
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the GraphQL schema (SDL).
@@ -72,6 +76,9 @@ pub enum Command {
     /// Recompute stored scores (shop ratings).
     #[command(subcommand)]
     Recompute(recompute::RecomputeArgs),
+    /// Fit BG/NBD + Gamma-Gamma on an RFM file, or predict with them (no database).
+    #[command(subcommand)]
+    Ltv(ltv::LtvCommand),
 }
 
 /// JWT verification settings shared by the commands that serve or mint.
@@ -160,6 +167,7 @@ pub async fn run() -> anyhow::Result<()> {
     let db_config = cli.db_config();
     match cli.command {
         Command::Serve(args) => serve::run(&db_config, args).await,
+        Command::Demo(args) => demo::run(&db_config, args).await,
         Command::Migrate => {
             let (conn, _) = db::connect(&db_config).await?;
             let applied = db::migrate(&conn).await?;
@@ -177,5 +185,6 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Token(args) => token::run(args),
         Command::Import(args) => import::run(&db_config, args).await,
         Command::Recompute(args) => recompute::run(&db_config, args).await,
+        Command::Ltv(command) => ltv::run(command),
     }
 }

@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// Most aliases in one query.
     #[arg(long, env = "FLYWHEEL_MAX_ALIASES", default_value_t = 30)]
     pub max_aliases: usize,
+    /// Milliseconds a DataLoader waits for a page's rows to ask before it queries them at once.
+    #[arg(long, env = "FLYWHEEL_BATCH_WINDOW_MS", default_value_t = 2)]
+    pub batch_window_ms: u64,
 }
 
 impl ServeArgs {
@@ -44,6 +47,7 @@ impl ServeArgs {
                 depth: self.max_depth,
                 complexity: self.max_complexity,
                 aliases: self.max_aliases,
+                batch_window: Duration::from_millis(self.batch_window_ms),
             },
         )
     }

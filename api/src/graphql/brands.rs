@@ -1,7 +1,7 @@
 //! Brands: each brand sees its own; admins see all.
 
 use super::collaborations::Collaboration;
-use super::context::{db, load, load_all, load_required};
+use super::context::{db, load, load_all, load_each};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
@@ -39,15 +39,10 @@ impl Brand {
     }
     /// The markets the brand sells in.
     async fn markets(&self, ctx: &Context<'_>) -> Result<Vec<Market>> {
-        let mut out = Vec::new();
-        for link in load_all::<brand_market::Entity>(ctx, self.0.id).await? {
-            out.push(
-                load_required::<market::Entity, String>(ctx, link.market_code)
-                    .await?
-                    .into(),
-            );
-        }
-        Ok(out)
+        let links = load_all::<brand_market::Entity>(ctx, self.0.id).await?;
+        let codes = links.into_iter().map(|l| l.market_code).collect();
+        let markets = load_each::<market::Entity, String>(ctx, codes).await?;
+        Ok(markets.into_iter().map(Market::from).collect())
     }
     /// The brand's niches, heaviest first.
     async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<BrandNiche>> {
@@ -57,15 +52,16 @@ impl Brand {
                 .total_cmp(&a.weight)
                 .then(a.niche_id.cmp(&b.niche_id))
         });
-        let mut out = Vec::with_capacity(links.len());
-        for link in links {
-            let niche = load_required::<niche::Entity, i64>(ctx, link.niche_id).await?;
-            out.push(BrandNiche {
+        let ids = links.iter().map(|l| l.niche_id).collect();
+        let niches = load_each::<niche::Entity, i64>(ctx, ids).await?;
+        Ok(links
+            .iter()
+            .zip(niches)
+            .map(|(link, niche)| BrandNiche {
                 niche: niche.into(),
                 weight: link.weight,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
     /// The brand's collaborations, oldest first: the brand itself and admins only.
     async fn collaborations(

@@ -1,6 +1,6 @@
 //! Videos and live streams with their metrics.
 
-use super::context::{load, load_all, load_required};
+use super::context::{load, load_all, load_each, load_required};
 use super::creators::Creator;
 use super::markets::Niche;
 use super::products::Product;
@@ -97,13 +97,9 @@ impl Content {
     /// The products the piece sells.
     async fn products(&self, ctx: &Context<'_>) -> Result<Vec<Product>> {
         let links = load_all::<content_product::Entity>(ctx, self.0.id).await?;
-        let mut out = Vec::with_capacity(links.len());
-        for link in links {
-            out.push(Product(
-                load_required::<product::Entity, i64>(ctx, link.product_id).await?,
-            ));
-        }
-        Ok(out)
+        let ids = links.iter().map(|l| l.product_id).collect();
+        let products = load_each::<product::Entity, i64>(ctx, ids).await?;
+        Ok(products.into_iter().map(Product).collect())
     }
 }
 

@@ -6,56 +6,107 @@ use async_graphql::{Context, Request};
 use entities::*;
 use sea_orm::DatabaseConnection;
 use std::hash::Hash;
+use std::time::Duration;
 
 /// The database handle of a resolver.
 pub fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
-/// Adds a fresh set of loaders to a request: their caches live exactly as long as it.
-pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
+/// Adds a fresh set of loaders to a request. Each loader waits `window` after the first key
+/// for the other rows of a page to ask, then loads them all in one statement.
+pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration) -> Request {
+    use creator_niche::Column as CreatorNiche;
     request
-        .data(one::<market::Entity, String>(
+        .data(one::<market::Entity, _>(
             db,
             market::Column::Code,
             |m| m.code.clone(),
+            window,
         ))
-        .data(one::<niche::Entity, i64>(db, niche::Column::Id, |m| m.id))
-        .data(one::<creator::Entity, i64>(db, creator::Column::Id, |m| {
-            m.id
-        }))
-        .data(one::<brand::Entity, i64>(db, brand::Column::Id, |m| m.id))
-        .data(one::<shop::Entity, i64>(db, shop::Column::Id, |m| m.id))
-        .data(one::<product::Entity, i64>(db, product::Column::Id, |m| {
-            m.id
-        }))
-        .data(one::<content::Entity, i64>(db, content::Column::Id, |m| {
-            m.id
-        }))
-        .data(one::<shop_rating::Entity, i64>(
+        .data(one::<niche::Entity, _>(
+            db,
+            niche::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<creator::Entity, _>(
+            db,
+            creator::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<brand::Entity, _>(
+            db,
+            brand::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<shop::Entity, _>(
+            db,
+            shop::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<product::Entity, _>(
+            db,
+            product::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<content::Entity, _>(
+            db,
+            content::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(one::<shop_rating::Entity, _>(
             db,
             shop_rating::Column::ShopId,
             |m| m.shop_id,
+            window,
         ))
-        .data(many::<creator_niche::Entity, i64>(
+        .data(many::<creator_niche::Entity, _>(
             db,
-            creator_niche::Column::CreatorId,
+            CreatorNiche::CreatorId,
             |m| m.creator_id,
+            window,
         ))
-        .data(many::<brand_niche::Entity, i64>(
+        .data(many::<brand_niche::Entity, _>(
             db,
             brand_niche::Column::BrandId,
             |m| m.brand_id,
+            window,
         ))
-        .data(many::<brand_market::Entity, i64>(
+        .data(many::<brand_market::Entity, _>(
             db,
             brand_market::Column::BrandId,
             |m| m.brand_id,
+            window,
         ))
-        .data(many::<content_product::Entity, i64>(
+        .data(one::<scout::Entity, _>(
+            db,
+            scout::Column::Id,
+            |m| m.id,
+            window,
+        ))
+        .data(many::<scout_market::Entity, _>(
+            db,
+            scout_market::Column::ScoutId,
+            |m| m.scout_id,
+            window,
+        ))
+        .data(many::<pipeline_event::Entity, _>(
+            db,
+            pipeline_event::Column::EntryId,
+            |m| m.entry_id,
+            window,
+        ))
+        .data(many::<content_product::Entity, _>(
             db,
             content_product::Column::ContentId,
             |m| m.content_id,
+            window,
         ))
 }
 
@@ -68,6 +119,31 @@ where
 {
     let loader = ctx.data_unchecked::<DataLoader<One<E, K>>>();
     loader.load_one(key).await.map_err(internal)
+}
+
+/// Loads the rows for many keys at once (one batch with every other row's keys), in key order,
+/// failing on a dangling key.
+pub async fn load_each<E, K>(
+    ctx: &Context<'_>,
+    keys: Vec<K>,
+) -> async_graphql::Result<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    One<E, K>: Loader<K, Value = E::Model, Error = super::loaders::LoadError>,
+    K: Send + Sync + Hash + Eq + Clone + std::fmt::Display + 'static,
+{
+    let loader = ctx.data_unchecked::<DataLoader<One<E, K>>>();
+    let mut found = loader
+        .load_many(keys.iter().cloned())
+        .await
+        .map_err(internal)?;
+    keys.iter()
+        .map(|k| {
+            found.remove(k).ok_or_else(|| {
+                crate::error::ApiError::Internal(format!("dangling reference to {k}")).into()
+            })
+        })
+        .collect()
 }
 
 /// Loads every row for a key through the request's loader.

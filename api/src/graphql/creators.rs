@@ -1,7 +1,7 @@
 //! Creators: public profiles for brands and admins, and for scouts in their markets.
 
 use super::content::Content;
-use super::context::{db, load, load_all, load_required};
+use super::context::{db, load, load_all, load_each, load_required};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
@@ -68,15 +68,16 @@ impl Creator {
                 .total_cmp(&a.share)
                 .then(a.niche_id.cmp(&b.niche_id))
         });
-        let mut out = Vec::with_capacity(links.len());
-        for link in links {
-            let niche = load_required::<niche::Entity, i64>(ctx, link.niche_id).await?;
-            out.push(CreatorNiche {
+        let ids = links.iter().map(|l| l.niche_id).collect();
+        let niches = load_each::<niche::Entity, i64>(ctx, ids).await?;
+        Ok(links
+            .iter()
+            .zip(niches)
+            .map(|(link, niche)| CreatorNiche {
                 niche: niche.into(),
                 share: link.share,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
     /// The creator's videos and live streams, oldest first.
     async fn content(
@@ -160,20 +161,7 @@ impl CreatorQuery {
             cond = cond.add(creator::Column::EcommerceCapable.eq(capable));
         }
         if let Some(niche_id) = &filter.niche_id {
-            let niche_id = parse_id("filter.nicheId", niche_id)?;
-            let leaves = niche::Entity::find()
-                .select_only()
-                .column(niche::Column::Id)
-                .filter(niche::Column::ParentId.eq(niche_id));
-            let in_niche = creator_niche::Entity::find()
-                .select_only()
-                .column(creator_niche::Column::CreatorId)
-                .filter(
-                    Condition::any()
-                        .add(creator_niche::Column::NicheId.eq(niche_id))
-                        .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
-                );
-            cond = cond.add(creator::Column::Id.in_subquery(in_niche.into_query()));
+            cond = cond.add(in_niche(parse_id("filter.nicheId", niche_id)?));
         }
         let select = creator::Entity::find().filter(cond);
         Ok(keyset(
@@ -187,4 +175,21 @@ impl CreatorQuery {
         )
         .await?)
     }
+}
+
+/// Creators with a niche: the niche itself or, for a category, any of its leaves.
+pub(super) fn in_niche(niche_id: i64) -> sea_orm::sea_query::SimpleExpr {
+    let leaves = niche::Entity::find()
+        .select_only()
+        .column(niche::Column::Id)
+        .filter(niche::Column::ParentId.eq(niche_id));
+    let in_niche = creator_niche::Entity::find()
+        .select_only()
+        .column(creator_niche::Column::CreatorId)
+        .filter(
+            Condition::any()
+                .add(creator_niche::Column::NicheId.eq(niche_id))
+                .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
+        );
+    creator::Column::Id.in_subquery(in_niche.into_query())
 }

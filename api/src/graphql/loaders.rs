@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Loads one row per key from `column IN (keys)`.
 pub struct One<E: EntityTrait, K> {
@@ -81,6 +82,7 @@ pub fn one<E: EntityTrait, K>(
     db: &DatabaseConnection,
     column: E::Column,
     key: fn(&E::Model) -> K,
+    window: Duration,
 ) -> DataLoader<One<E, K>>
 where
     One<E, K>: Loader<K>,
@@ -94,6 +96,7 @@ where
         },
         tokio::spawn,
     )
+    .delay(window)
 }
 
 /// A loader of every row per key.
@@ -101,6 +104,7 @@ pub fn many<E: EntityTrait, K>(
     db: &DatabaseConnection,
     column: E::Column,
     key: fn(&E::Model) -> K,
+    window: Duration,
 ) -> DataLoader<Many<E, K>>
 where
     Many<E, K>: Loader<K>,
@@ -114,4 +118,5 @@ where
         },
         tokio::spawn,
     )
+    .delay(window)
 }

@@ -13,6 +13,7 @@ mod pagination;
 mod products;
 mod ratings;
 mod scalars;
+pub(crate) mod scouts;
 mod shops;
 mod viewer;
 
@@ -29,11 +30,15 @@ pub struct Query(
     brands::BrandQuery,
     shops::ShopQuery,
     ratings::RatingQuery,
+    scouts::ScoutQuery,
 );
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(crate::ingest::graphql::IngestMutation);
+pub struct Mutation(
+    crate::ingest::graphql::IngestMutation,
+    scouts::ScoutMutation,
+);
 
 /// Flywheel's schema type.
 pub type FlywheelSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -44,6 +49,8 @@ pub struct Limits {
     pub depth: usize,
     pub complexity: usize,
     pub aliases: usize,
+    /// How long a DataLoader waits after the first key for the rest of a page's keys.
+    pub batch_window: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -52,6 +59,7 @@ impl Default for Limits {
             depth: 12,
             complexity: 5_000,
             aliases: 30,
+            batch_window: std::time::Duration::from_millis(2),
         }
     }
 }

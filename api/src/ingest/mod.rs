@@ -14,6 +14,7 @@ mod orders;
 mod parties;
 mod reference;
 mod reviews;
+pub(crate) mod scouts;
 mod support;
 mod violations;
 
@@ -76,4 +77,6 @@ kinds!(
     reviews::ReviewInput,
     violations::ViolationInput,
     collaborations::CollaborationInput,
+    scouts::ScoutInput,
+    scouts::ProspectRecord,
 );

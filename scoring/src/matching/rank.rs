@@ -1,0 +1,397 @@
+//! Ranking: proximity from the seed blended with niche focus and creator attributes,
+//! filtered, excluded, ordered and paginated.
+
+use super::config::MatchConfig;
+use super::error::{MatchError, Result};
+use super::explain::Explainer;
+use super::fx::FxHashMap;
+use super::graph::{MatchGraph, NodeRef, unknown};
+use super::input::{CreatorDirectory, CreatorId, CreatorProfile, Names, NicheId};
+use super::ppr::{Push, push};
+use super::query::{
+    Component, CreatorMatch, LookalikeQuery, MatchFilters, MatchPage, MatchQuery, PageRequest,
+    PageStart, ScoreComponent,
+};
+
+/// The seed of a query, resolved against the graph.
+#[derive(Debug)]
+pub(crate) struct SeedContext {
+    /// The seed node (brand or creator).
+    pub node: NodeRef,
+    /// Its internal index.
+    pub idx: u32,
+    /// Its niches with their normalised weights.
+    pub niches: Vec<(u32, f64)>,
+    /// Credit in [0, 1] per niche for content there (1 for the seed's own niches).
+    pub relevance: FxHashMap<u32, f64>,
+}
+
+impl SeedContext {
+    pub(crate) fn new(graph: &MatchGraph, node: NodeRef, sibling_credit: f64) -> Result<Self> {
+        let idx = graph.index_of(node).ok_or_else(|| unknown(node))?;
+        let mut niches = Vec::new();
+        graph.for_each_neighbor(idx, |v, w| {
+            if matches!(graph.node(v), NodeRef::Niche(_)) {
+                niches.push((v, f64::from(w)));
+            }
+        });
+        let total: f64 = niches.iter().map(|(_, w)| w).sum();
+        for entry in &mut niches {
+            entry.1 /= total;
+        }
+        let mut relevance = FxHashMap::default();
+        let mut credit = |v: u32, c: f64| {
+            let e = relevance.entry(v).or_insert(0.0);
+            *e = c.max(*e);
+        };
+        for &(n, _) in &niches {
+            credit(n, 1.0);
+            let NodeRef::Niche(id) = graph.node(n) else {
+                continue;
+            };
+            // Children of a seed niche count fully; siblings and the parent partially.
+            let parent = graph
+                .niche_parent(id)
+                .and_then(|p| graph.index_of(NodeRef::Niche(p)));
+            graph.for_each_neighbor(n, |v, _| {
+                if let NodeRef::Niche(child) = graph.node(v)
+                    && graph.niche_parent(child) == Some(id)
+                {
+                    credit(v, 1.0);
+                }
+            });
+            if let Some(p) = parent {
+                credit(p, sibling_credit);
+                graph.for_each_neighbor(p, |v, _| {
+                    if matches!(graph.node(v), NodeRef::Niche(_)) {
+                        credit(v, sibling_credit);
+                    }
+                });
+            }
+        }
+        Ok(Self {
+            node,
+            idx,
+            niches,
+            relevance,
+        })
+    }
+
+    /// Restart distribution: the seed, plus `niche_share` of the mass over its niches.
+    pub(crate) fn restart(&self, niche_share: f64) -> Vec<(u32, f64)> {
+        let share = if self.niches.is_empty() {
+            0.0
+        } else {
+            niche_share
+        };
+        let mut out = vec![(self.idx, 1.0 - share)];
+        out.extend(self.niches.iter().map(|&(n, w)| (n, share * w)));
+        out.retain(|(_, m)| *m > 0.0);
+        out
+    }
+}
+
+/// A scored candidate.
+#[derive(Debug, Clone)]
+pub(crate) struct Scored {
+    pub idx: u32,
+    pub creator: CreatorId,
+    pub score: f64,
+    pub values: [f64; 6],
+    pub confidence: f64,
+    pub existing: bool,
+}
+
+/// Every eligible creator of a query, best first, with the push behind them.
+#[derive(Debug)]
+pub(crate) struct Ranking {
+    pub seed: SeedContext,
+    pub push: Push,
+    pub ranked: Vec<Scored>,
+}
+
+fn passes(graph: &MatchGraph, idx: u32, p: &CreatorProfile, f: &MatchFilters) -> bool {
+    if !f.markets.is_empty() && !f.markets.contains(&p.market) {
+        return false;
+    }
+    if f.min_followers.is_some_and(|m| p.followers < m)
+        || f.max_followers.is_some_and(|m| p.followers > m)
+        || (f.ecommerce_only && !p.ecommerce)
+        || f.max_recent_violations
+            .is_some_and(|m| p.recent_violations > m)
+    {
+        return false;
+    }
+    if let Some(min) = f.min_content_score
+        && p.content_score.is_none_or(|s| s < min)
+    {
+        return false;
+    }
+    if f.niches.is_empty() {
+        return true;
+    }
+    let wanted = |id: NicheId| {
+        f.niches.contains(&id)
+            || graph
+                .niche_parent(id)
+                .is_some_and(|p| f.niches.contains(&p))
+    };
+    let mut found = false;
+    graph.for_each_neighbor(idx, |v, _| {
+        if let NodeRef::Niche(id) = graph.node(v) {
+            found |= wanted(id);
+        }
+    });
+    found
+}
+
+fn check_filters(f: &MatchFilters) -> Result<()> {
+    if let (Some(lo), Some(hi)) = (f.min_followers, f.max_followers)
+        && lo > hi
+    {
+        return Err(MatchError::InvalidInput(format!(
+            "min_followers {lo} is above max_followers {hi}"
+        )));
+    }
+    if f.min_content_score.is_some_and(|s| !s.is_finite()) {
+        return Err(MatchError::InvalidInput(
+            "min_content_score must be finite".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Component values other than proximity, and the data completeness behind them.
+fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> ([f64; 4], f64) {
+    let r = &config.rank;
+    let unit = |x: Option<f64>| x.filter(|v| v.is_finite()).map(|v| v.clamp(0.0, 1.0));
+    let content = unit(p.content_score.map(|s| s / 100.0));
+    let ltv = p
+        .ltv
+        .filter(|v| v.is_finite())
+        .map(|v| v.max(0.0) / (v.max(0.0) + r.ltv_reference));
+    let active = unit(p.p_active);
+    let total = f64::from(p.collaborations_total);
+    let delivered = f64::from(p.collaborations_delivered.min(p.collaborations_total));
+    let k = r.reliability_prior_strength;
+    let reliability = if total + k > 0.0 {
+        (delivered + r.reliability_prior_mean * k) / (total + k)
+    } else {
+        r.reliability_prior_mean
+    };
+    let known = [content, ltv, active]
+        .iter()
+        .filter(|x| x.is_some())
+        .count() as f64;
+    let history = total / (total + k.max(1.0));
+    let completeness = (known + history) / 4.0;
+    let or_missing = |x: Option<f64>| x.unwrap_or(r.missing_value);
+    (
+        [
+            or_missing(content),
+            or_missing(ltv),
+            or_missing(active),
+            reliability,
+        ],
+        completeness,
+    )
+}
+
+/// Scores every creator the push reached from `seed`, filters and orders them.
+pub(crate) fn rank(
+    graph: &MatchGraph,
+    directory: &dyn CreatorDirectory,
+    seed_node: NodeRef,
+    filters: &MatchFilters,
+    include_existing: bool,
+    config: &MatchConfig,
+) -> Result<Ranking> {
+    config.validate()?;
+    check_filters(filters)?;
+    let ppr = &config.ppr;
+    let seed = SeedContext::new(graph, seed_node, config.rank.sibling_niche_credit)?;
+    let push = push(
+        graph,
+        &seed.restart(ppr.niche_restart_share),
+        ppr.alpha,
+        ppr.epsilon,
+        ppr.max_pushes,
+    );
+    let is_brand_seed = matches!(seed_node, NodeRef::Brand(_));
+    // Eligible creators with their degree-corrected proximity.
+    let mut eligible = Vec::new();
+    for &(u, slot) in &push.reached {
+        let NodeRef::Creator(id) = graph.node(u) else {
+            continue;
+        };
+        if u == seed.idx {
+            continue;
+        }
+        let existing = is_brand_seed && graph.weight_between(seed.idx, u) > 0.0;
+        if existing && !include_existing {
+            continue;
+        }
+        let corrected = if slot.wdeg > 0.0 {
+            slot.p / slot.wdeg.powf(ppr.degree_exponent)
+        } else {
+            slot.p
+        };
+        eligible.push((u, id, corrected, existing, slot));
+    }
+    let best = eligible.iter().map(|e| e.2).fold(0.0, f64::max);
+    let weights = config.weights.as_array();
+    let weight_sum: f64 = weights.iter().sum();
+    let cnw = graph.config().creator_niche_weight;
+    let mut ranked = Vec::with_capacity(eligible.len());
+    for (u, creator, corrected, existing, slot) in eligible {
+        let Some(profile) = directory.profile(creator) else {
+            continue;
+        };
+        if !passes(graph, u, profile, filters) {
+            continue;
+        }
+        let mut focus = 0.0;
+        graph.for_each_neighbor(u, |v, w| {
+            if let Some(c) = seed.relevance.get(&v) {
+                focus += c * f64::from(w) / cnw;
+            }
+        });
+        let ([content, ltv, active, reliability], completeness) = attribute_values(profile, config);
+        let values = [
+            if best > 0.0 {
+                (corrected / best).powf(config.rank.proximity_exponent)
+            } else {
+                0.0
+            },
+            focus.clamp(0.0, 1.0),
+            content,
+            ltv,
+            active,
+            reliability,
+        ];
+        let score = values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>() / weight_sum;
+        let certainty = slot.p / (slot.p + ppr.epsilon * slot.wdeg);
+        ranked.push(Scored {
+            idx: u,
+            creator,
+            score,
+            values,
+            confidence: 0.5 * certainty + 0.5 * completeness,
+            existing,
+        });
+    }
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.creator.cmp(&b.creator)));
+    Ok(Ranking { seed, push, ranked })
+}
+
+fn page_bounds(ranked: &[Scored], page: &PageRequest, max: usize) -> Result<(usize, usize)> {
+    if page.size == 0 || page.size > max {
+        return Err(MatchError::InvalidPage(format!(
+            "page size must be within 1..={max}, got {}",
+            page.size
+        )));
+    }
+    let start = match page.start {
+        PageStart::Offset(o) => o.min(ranked.len()),
+        PageStart::After(cursor) => {
+            ranked.partition_point(|s| !cursor.precedes(s.score, s.creator))
+        }
+    };
+    Ok((start, (start + page.size).min(ranked.len())))
+}
+
+fn to_page(
+    graph: &MatchGraph,
+    names: &dyn Names,
+    ranking: &Ranking,
+    page: &PageRequest,
+    config: &MatchConfig,
+) -> Result<MatchPage> {
+    let (start, end) = page_bounds(&ranking.ranked, page, config.rank.max_page_size)?;
+    let weights = config.weights.as_array();
+    let weight_sum: f64 = weights.iter().sum();
+    let explainer = Explainer::new(graph, names, ranking, config);
+    let items: Vec<CreatorMatch> = ranking.ranked[start..end]
+        .iter()
+        .map(|s| CreatorMatch {
+            creator: s.creator,
+            score: s.score,
+            components: Component::ALL
+                .iter()
+                .zip(s.values.iter().zip(&weights))
+                .map(|(&component, (&value, &w))| {
+                    let weight = w / weight_sum;
+                    let contribution = weight * value;
+                    ScoreComponent {
+                        component,
+                        value,
+                        weight,
+                        contribution,
+                        share: if s.score > 0.0 {
+                            contribution / s.score
+                        } else {
+                            0.0
+                        },
+                    }
+                })
+                .collect(),
+            confidence: s.confidence,
+            paths: explainer.paths(s.idx, config.rank.paths_per_result),
+            existing_collaborator: s.existing,
+        })
+        .collect();
+    let next_cursor = (end < ranking.ranked.len())
+        .then(|| items.last())
+        .flatten()
+        .map(|last| super::query::Cursor {
+            score: last.score,
+            creator: last.creator,
+        });
+    Ok(MatchPage {
+        items,
+        total: ranking.ranked.len(),
+        next_cursor,
+        pushes: ranking.push.pushes,
+        converged: ranking.push.converged,
+    })
+}
+
+/// Ranks creators for a brand: the closest niche creators in the graph, blended with their
+/// attributes, filtered, explained, one page at a time.
+pub fn match_creators(
+    graph: &MatchGraph,
+    directory: &dyn CreatorDirectory,
+    names: &dyn Names,
+    query: &MatchQuery,
+    config: &MatchConfig,
+) -> Result<MatchPage> {
+    let ranking = rank(
+        graph,
+        directory,
+        NodeRef::Brand(query.brand),
+        &query.filters,
+        query.include_existing,
+        config,
+    )?;
+    to_page(graph, names, &ranking, &query.page, config)
+}
+
+/// Ranks creators like a given creator: the same machinery seeded from the creator and its
+/// niches (the seed itself is never returned).
+pub fn lookalike_creators(
+    graph: &MatchGraph,
+    directory: &dyn CreatorDirectory,
+    names: &dyn Names,
+    query: &LookalikeQuery,
+    config: &MatchConfig,
+) -> Result<MatchPage> {
+    let ranking = rank(
+        graph,
+        directory,
+        NodeRef::Creator(query.creator),
+        &query.filters,
+        true,
+        config,
+    )?;
+    to_page(graph, names, &ranking, &query.page, config)
+}
