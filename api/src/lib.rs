@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod ingest;
 pub mod metrics;
+pub mod rating;
 pub mod server;
 
 use std::sync::Arc;

@@ -24,4 +24,7 @@ pub mod product;
 pub mod scout;
 pub mod scout_market;
 pub mod shop;
+pub mod shop_daily;
+pub mod shop_rating;
+pub mod shop_rating_evaluation;
 pub mod violation;

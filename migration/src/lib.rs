@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod columns;
 mod m20261125_000001_marketplace;
+mod m20261125_000002_shop_rating;
 
 /// Applies Flywheel's migrations in order.
 pub struct Migrator;
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_marketplace::Migration)]
+        vec![
+            Box::new(m20261125_000001_marketplace::Migration),
+            Box::new(m20261125_000002_shop_rating::Migration),
+        ]
     }
 }

@@ -4,6 +4,7 @@
 mod demo;
 pub mod import;
 pub mod ltv;
+mod recompute;
 mod serve;
 mod token;
 
@@ -72,6 +73,9 @@ pub enum Command {
     Token(token::TokenArgs),
     /// Load records from NDJSON or CSV files, in batches, idempotently.
     Import(import::ImportArgs),
+    /// Recompute stored scores (shop ratings).
+    #[command(subcommand)]
+    Recompute(recompute::RecomputeArgs),
     /// Fit BG/NBD + Gamma-Gamma on an RFM file, or predict with them (no database).
     #[command(subcommand)]
     Ltv(ltv::LtvCommand),
@@ -180,6 +184,7 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token(args) => token::run(args),
         Command::Import(args) => import::run(&db_config, args).await,
+        Command::Recompute(args) => recompute::run(&db_config, args).await,
         Command::Ltv(command) => ltv::run(command),
     }
 }

@@ -60,6 +60,12 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration)
             |m| m.id,
             window,
         ))
+        .data(one::<shop_rating::Entity, _>(
+            db,
+            shop_rating::Column::ShopId,
+            |m| m.shop_id,
+            window,
+        ))
         .data(many::<creator_niche::Entity, _>(
             db,
             CreatorNiche::CreatorId,

@@ -11,6 +11,7 @@ mod markets;
 mod orders;
 mod pagination;
 mod products;
+mod ratings;
 mod scalars;
 pub(crate) mod scouts;
 mod shops;
@@ -28,6 +29,7 @@ pub struct Query(
     content::ContentQuery,
     brands::BrandQuery,
     shops::ShopQuery,
+    ratings::RatingQuery,
     scouts::ScoutQuery,
 );
 

@@ -65,6 +65,19 @@ impl Shop {
         )
         .await?)
     }
+    /// The shop's S/A/B/C rating as of its latest evaluation; null before the first one.
+    async fn rating(&self, ctx: &Context<'_>) -> Result<Option<super::ratings::ShopRating>> {
+        super::ratings::rating(ctx, &self.0).await
+    }
+    /// Every stored evaluation of the shop's rating, oldest first.
+    async fn rating_history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<super::ratings::RatingEvaluation>> {
+        super::ratings::history(ctx, &self.0, first, after).await
+    }
 }
 
 /// Which shops to list.

@@ -132,6 +132,7 @@ impl Kind for OrderStatusInput {
         }
         let ids: Vec<&str> = items.iter().map(|e| e.event_id.as_str()).collect();
         let fresh = first_time(txn, Self::NAME, &ids, ctx.now).await?;
+        let before = orders.clone();
         let mut fates = vec![Written::Unchanged; items.len()];
         // Events of one order apply in time order, whatever their order in the batch.
         let mut fresh = fresh;
@@ -145,6 +146,8 @@ impl Kind for OrderStatusInput {
             orders.insert(e.order.clone(), updated);
             fates[i] = Written::Updated;
         }
+        crate::rating::aggregates::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
+            .await?;
         Ok(BatchOutcome::tally(&fates))
     }
 }

@@ -197,6 +197,8 @@ impl Kind for OrderInput {
             };
             rows.push((old, placed));
         }
+        crate::rating::aggregates::record(txn, rows.iter().map(|(old, new)| (old.as_ref(), new)))
+            .await?;
         let now = ctx.now;
         let written =
             upsert::<order::Entity>(txn, rows, order::Column::Id, |m| m.updated_at = now).await?;

@@ -59,6 +59,7 @@ impl Kind for ReviewInput {
         }
         let ids: Vec<&str> = items.iter().map(|r| r.event_id.as_str()).collect();
         let fresh = first_time(txn, Self::NAME, &ids, ctx.now).await?;
+        let before = orders.clone();
         let mut fates = vec![Written::Unchanged; items.len()];
         for i in fresh {
             let r = &items[i];
@@ -75,6 +76,8 @@ impl Kind for ReviewInput {
             orders.insert(r.order.clone(), updated);
             fates[i] = Written::Updated;
         }
+        crate::rating::aggregates::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
+            .await?;
         Ok(BatchOutcome::tally(&fates))
     }
 }

@@ -1,0 +1,92 @@
+//! `flywheel recompute`: batch jobs that bring stored scores up to date.
+
+use crate::db::{self, DbConfig};
+use crate::error::ApiError;
+use crate::rating::{aggregates, recompute};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use entities::shop_rating::EvaluationKind;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// What to recompute.
+#[derive(Subcommand, Debug)]
+pub enum RecomputeArgs {
+    /// Evaluate every shop's rating and store the evaluations and new states, in one
+    /// transaction (all shops or none).
+    Ratings(RatingsArgs),
+}
+
+/// Options of `recompute ratings`.
+#[derive(Args, Debug)]
+pub struct RatingsArgs {
+    /// The official (monthly) evaluation, which moves tiers; without it, the daily projection.
+    #[arg(long)]
+    pub official: bool,
+    /// Day to evaluate (YYYY-MM-DD, UTC); today by default, never in the future.
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// First rebuild the daily aggregates from all orders (after a bulk load outside ingest).
+    #[arg(long)]
+    pub rebuild_aggregates: bool,
+}
+
+/// Runs a recompute command.
+pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()> {
+    let RecomputeArgs::Ratings(args) = args;
+    let (conn, _) = db::connect(db_config).await?;
+    db::migrate(&conn).await?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    if args.rebuild_aggregates {
+        bar.set_message("orders");
+        let cohorts = aggregates::rebuild(&conn, &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(cli_error)?;
+        bar.println(format!("rebuilt {cohorts} shop-day aggregates"));
+    }
+    let options = recompute::Options {
+        kind: if args.official {
+            EvaluationKind::Official
+        } else {
+            EvaluationKind::Projected
+        },
+        as_of: args.as_of,
+        now: chrono::Utc::now(),
+    };
+    let summary = recompute::run(
+        &conn,
+        crate::rating::config(),
+        &options,
+        &|stage, done, total| {
+            bar.set_message(stage.to_owned());
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )
+    .await
+    .map_err(cli_error)?;
+    bar.finish_and_clear();
+    println!(
+        "evaluated {} shop(s), {} with a change or warning",
+        summary.evaluated, summary.changed
+    );
+    println!("{:<8} {:<8} {:>7}", "market", "tier", "shops");
+    for ((market, tier), shops) in &summary.tiers {
+        println!("{market:<8} {:<8} {shops:>7}", format!("{tier:?}"));
+    }
+    Ok(())
+}
+
+/// The whole message, internal detail included: the operator at the terminal is not a client.
+fn cli_error(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::Internal(detail) => anyhow::anyhow!(detail),
+        other => anyhow::anyhow!(other.message().to_owned()),
+    }
+}

@@ -1,0 +1,317 @@
+//! Shop ratings over GraphQL: `Shop.rating` and `Shop.ratingHistory` (the shop itself, its
+//! brand, admins), and the admin views of tiers per market. Everything shown is read from the
+//! stored evaluations; nothing is recomputed to answer a query.
+
+use super::context::{db, load};
+use super::pagination::{Page, keyset};
+use super::scalars::id;
+use super::shops::Shop;
+use crate::auth::Role::Admin;
+use crate::auth::{RoleGuard, caller};
+use crate::error::{ApiError, ApiResult};
+use crate::rating::view::{
+    DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, date_of,
+};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::shop_rating::{EvaluationKind, RatingTier};
+use entities::{market, shop, shop_rating, shop_rating_evaluation};
+use scoring::rating::Tier;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::BTreeMap;
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, shop_id: i64, text: &str) -> ApiResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::Internal(format!("stored {what} of shop {shop_id}: {e}")))
+}
+
+/// The three dimensions with their weights and metrics, from stored scores.
+fn dimensions(shop_id: i64, scores: [f64; 3], metrics: &str) -> ApiResult<Vec<DimensionView>> {
+    let metrics: Vec<MetricView> = parse("metrics", shop_id, metrics)?;
+    let weights = &crate::rating::config().weights;
+    let dims = [
+        (RatingDimension::Content, weights.content),
+        (RatingDimension::Product, weights.product),
+        (RatingDimension::Fulfilment, weights.fulfilment),
+    ];
+    Ok(dims
+        .into_iter()
+        .zip(scores)
+        .map(|((dimension, weight), score)| DimensionView {
+            dimension,
+            score,
+            weight,
+            metrics: metrics
+                .iter()
+                .filter(|m| m.dimension == dimension)
+                .cloned()
+                .collect(),
+        })
+        .collect())
+}
+
+/// A shop's rating as of its latest evaluation.
+pub struct ShopRating(shop_rating::Model);
+
+#[Object]
+impl ShopRating {
+    /// The official tier in force.
+    async fn tier(&self) -> RatingTier {
+        self.0.tier
+    }
+    /// The tier an official evaluation would set on `asOf`: where the shop is heading.
+    async fn projected_tier(&self) -> RatingTier {
+        self.0.projected_tier
+    }
+    /// Overall score, 0-100.
+    async fn overall(&self) -> f64 {
+        self.0.overall
+    }
+    /// Content quality, product experience and fulfilment service, with their metrics.
+    async fn dimensions(&self) -> Result<Vec<DimensionView>> {
+        let m = &self.0;
+        Ok(dimensions(
+            m.shop_id,
+            [m.content_score, m.product_score, m.fulfilment_score],
+            &m.metrics,
+        )?)
+    }
+    /// What the tier grants now.
+    async fn perks(&self) -> PerksView {
+        let tier = match self.0.tier {
+            RatingTier::S => Tier::S,
+            RatingTier::A => Tier::A,
+            RatingTier::B => Tier::B,
+            RatingTier::C => Tier::C,
+            RatingTier::Unrated => Tier::Unrated,
+        };
+        let perks = &crate::rating::config().perks;
+        perks.for_tier(tier, self.0.restrictions_deferred).into()
+    }
+    /// True in C while the grace period defers its restrictions.
+    async fn restrictions_deferred(&self) -> bool {
+        self.0.restrictions_deferred
+    }
+    /// What to improve, metric by metric, the most points first.
+    async fn improvements(&self) -> Result<Vec<ImprovementView>> {
+        Ok(parse("improvements", self.0.shop_id, &self.0.improvements)?)
+    }
+    /// The latest changes and the gates blocking the next tier, in words.
+    async fn explanation(&self) -> Result<Vec<String>> {
+        Ok(parse("explanation", self.0.shop_id, &self.0.explanation)?)
+    }
+    /// Kind of the latest evaluation.
+    async fn kind(&self) -> EvaluationKind {
+        self.0.kind
+    }
+    /// Day the latest evaluation was as of (UTC).
+    async fn as_of(&self) -> NaiveDate {
+        date_of(self.0.as_of)
+    }
+    /// When it was stored.
+    async fn evaluated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Fingerprint of the rating configuration used.
+    async fn config_version(&self) -> &str {
+        &self.0.config_version
+    }
+}
+
+/// One stored evaluation, as it was computed.
+pub struct RatingEvaluation(shop_rating_evaluation::Model);
+
+#[Object]
+impl RatingEvaluation {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn kind(&self) -> EvaluationKind {
+        self.0.kind
+    }
+    /// Day evaluated (UTC).
+    async fn as_of(&self) -> NaiveDate {
+        date_of(self.0.as_of)
+    }
+    async fn evaluated_at(&self) -> DateTime<Utc> {
+        self.0.evaluated_at
+    }
+    /// Official tier after this evaluation.
+    async fn tier(&self) -> RatingTier {
+        self.0.tier
+    }
+    /// Official tier before it.
+    async fn previous_tier(&self) -> RatingTier {
+        self.0.previous_tier
+    }
+    /// Tier an official evaluation would have set that day.
+    async fn projected_tier(&self) -> RatingTier {
+        self.0.projected_tier
+    }
+    /// Tier the scores qualified for that day, before hysteresis.
+    async fn qualified_tier(&self) -> RatingTier {
+        self.0.qualified_tier
+    }
+    async fn overall(&self) -> f64 {
+        self.0.overall
+    }
+    async fn dimensions(&self) -> Result<Vec<DimensionView>> {
+        let m = &self.0;
+        Ok(dimensions(
+            m.shop_id,
+            [m.content_score, m.product_score, m.fulfilment_score],
+            &m.metrics,
+        )?)
+    }
+    /// Why the tier moved (or would), and the gates that blocked the next one, in words.
+    async fn reasons(&self) -> Result<Vec<String>> {
+        Ok(parse("reasons", self.0.shop_id, &self.0.reasons)?)
+    }
+    async fn config_version(&self) -> &str {
+        &self.0.config_version
+    }
+}
+
+/// `Shop.rating`: the stored current rating; null before the shop's first evaluation.
+pub async fn rating(ctx: &Context<'_>, shop: &shop::Model) -> Result<Option<ShopRating>> {
+    caller(ctx)?.require_shop(shop.id, shop.brand_id)?;
+    Ok(load::<shop_rating::Entity, i64>(ctx, shop.id)
+        .await?
+        .map(ShopRating))
+}
+
+/// `Shop.ratingHistory`: every stored evaluation, oldest first.
+pub async fn history(
+    ctx: &Context<'_>,
+    shop: &shop::Model,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<RatingEvaluation>> {
+    caller(ctx)?.require_shop(shop.id, shop.brand_id)?;
+    let select = shop_rating_evaluation::Entity::find()
+        .filter(shop_rating_evaluation::Column::ShopId.eq(shop.id));
+    Ok(keyset(
+        db(ctx),
+        select,
+        shop_rating_evaluation::Column::Id,
+        first,
+        after,
+        |e| e.id,
+        RatingEvaluation,
+    )
+    .await?)
+}
+
+/// Shops of one market and official tier (shops never evaluated count as Unrated).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct TierCount {
+    pub market: String,
+    pub tier: RatingTier,
+    pub shops: i64,
+}
+
+async fn require_market(ctx: &Context<'_>, code: &str) -> Result<()> {
+    load::<market::Entity, String>(ctx, code.to_owned())
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::NotFound(format!("no market {code}")).into())
+}
+
+/// Admin views of the ratings.
+#[derive(Default)]
+pub struct RatingQuery;
+
+#[Object]
+impl RatingQuery {
+    /// Shops of a market in an official tier, by id (shops never evaluated are UNRATED).
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn shops_by_tier(
+        &self,
+        ctx: &Context<'_>,
+        market: String,
+        tier: RatingTier,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Shop>> {
+        require_market(ctx, &market).await?;
+        let mut rated = Query::select();
+        rated
+            .column(shop_rating::Column::ShopId)
+            .from(shop_rating::Entity);
+        let in_tier = if tier == RatingTier::Unrated {
+            rated.and_where(shop_rating::Column::Tier.ne(RatingTier::Unrated));
+            shop::Column::Id.not_in_subquery(rated)
+        } else {
+            rated.and_where(shop_rating::Column::Tier.eq(tier));
+            shop::Column::Id.in_subquery(rated)
+        };
+        let select = shop::Entity::find()
+            .filter(shop::Column::MarketCode.eq(market))
+            .filter(in_tier);
+        Ok(keyset(
+            db(ctx),
+            select,
+            shop::Column::Id,
+            first,
+            after,
+            |s| s.id,
+            Shop,
+        )
+        .await?)
+    }
+
+    /// How many shops each market has in each official tier (shops never evaluated count as
+    /// UNRATED); every market, or one.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn tier_distribution(
+        &self,
+        ctx: &Context<'_>,
+        market: Option<String>,
+    ) -> Result<Vec<TierCount>> {
+        let tier_col = (shop_rating::Entity, shop_rating::Column::Tier);
+        let market_col = (shop::Entity, shop::Column::MarketCode);
+        let mut query = Query::select();
+        query
+            .expr_as(Expr::col(market_col), Alias::new("market"))
+            .expr_as(Expr::col(tier_col), Alias::new("tier"))
+            .expr_as(
+                Expr::col((shop::Entity, shop::Column::Id)).count(),
+                Alias::new("shops"),
+            )
+            .from(shop::Entity)
+            .left_join(
+                shop_rating::Entity,
+                Expr::col((shop::Entity, shop::Column::Id))
+                    .equals((shop_rating::Entity, shop_rating::Column::ShopId)),
+            )
+            .group_by_col(market_col)
+            .group_by_col(tier_col);
+        if let Some(market) = &market {
+            require_market(ctx, market).await?;
+            query.and_where(Expr::col(market_col).eq(market.as_str()));
+        }
+        let rows = db(ctx).query_all(&query).await.map_err(ApiError::from)?;
+        let mut counts: BTreeMap<(String, RatingTier), i64> = BTreeMap::new();
+        for row in rows {
+            let tier: Option<String> = row.try_get("", "tier").map_err(ApiError::from)?;
+            // Shops never evaluated (no rating row) are Unrated.
+            let tier = match tier {
+                Some(t) => RatingTier::try_from_value(&t).map_err(ApiError::from)?,
+                None => RatingTier::Unrated,
+            };
+            let market: String = row.try_get("", "market").map_err(ApiError::from)?;
+            let shops: i64 = row.try_get("", "shops").map_err(ApiError::from)?;
+            *counts.entry((market, tier)).or_default() += shops;
+        }
+        let out = counts
+            .into_iter()
+            .map(|((market, tier), shops)| TierCount {
+                market,
+                tier,
+                shops,
+            })
+            .collect();
+        Ok(out)
+    }
+}
