@@ -41,25 +41,30 @@ enum Touched {
 }
 
 impl Touched {
-    fn of<K: Kind>(items: &Vec<K>) -> Option<Self> {
-        let any: &dyn Any = items;
-        let ids = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect::<Vec<_>>();
-        if let Some(v) = any.downcast_ref::<Vec<CreatorInput>>() {
-            return Some(Self::Creators(ids(&mut v.iter().map(|i| &i.external_id))));
-        }
-        if let Some(v) = any.downcast_ref::<Vec<BrandInput>>() {
-            return Some(Self::Brands(ids(&mut v.iter().map(|i| &i.external_id))));
-        }
-        if let Some(v) = any.downcast_ref::<Vec<CollaborationInput>>() {
-            return Some(Self::Collaborations(ids(&mut v
-                .iter()
-                .map(|i| &i.external_id))));
-        }
-        if let Some(v) = any.downcast_ref::<Vec<ViolationInput>>() {
-            return Some(Self::Violations(ids(&mut v.iter().map(|i| &i.external_id))));
-        }
-        None
+    fn of<K: Kind>(items: &[K]) -> Option<Self> {
+        external_ids(items, |c: &CreatorInput| &c.external_id)
+            .map(Self::Creators)
+            .or_else(|| external_ids(items, |b: &BrandInput| &b.external_id).map(Self::Brands))
+            .or_else(|| {
+                external_ids(items, |c: &CollaborationInput| &c.external_id)
+                    .map(Self::Collaborations)
+            })
+            .or_else(|| {
+                external_ids(items, |v: &ViolationInput| &v.external_id).map(Self::Violations)
+            })
     }
+}
+
+/// The items' external ids if the batch is of kind `T`.
+fn external_ids<K: Kind, T: 'static>(items: &[K], id: fn(&T) -> &String) -> Option<Vec<String>> {
+    items
+        .iter()
+        .map(|item| {
+            (item as &dyn Any)
+                .downcast_ref::<T>()
+                .map(|t| id(t).clone())
+        })
+        .collect()
 }
 
 /// Runs one ingest batch ([`run`]) and, once it has committed, publishes what it changed to
