@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod ingest;
+pub mod matching;
 pub mod metrics;
 pub mod rating;
 pub mod server;
@@ -23,7 +24,13 @@ pub fn app(
     http: server::HttpLimits,
     limits: graphql::Limits,
 ) -> axum::Router {
+    let matching = Arc::new(matching::Matching::new(db.clone()));
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let warm = Arc::clone(&matching);
+        runtime.spawn(async move { warm.warm().await });
+    }
     let state = server::AppState {
+        matching,
         schema: graphql::schema(Some(db.clone()), limits),
         db,
         keys: Arc::new(keys),

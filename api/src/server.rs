@@ -31,6 +31,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// DataLoader batch window (see [`crate::graphql::Limits::batch_window`]).
     pub batch_window: Duration,
+    /// The matching graph and its directory, kept current by ingest.
+    pub matching: Arc<crate::matching::Matching>,
 }
 
 /// Request-level limits.
@@ -112,7 +114,9 @@ async fn graphql(
     req: GraphQLRequest,
 ) -> GraphQLResponse {
     let request = with_loaders(
-        req.into_inner().data(authenticate(&app.keys, &headers)),
+        req.into_inner()
+            .data(authenticate(&app.keys, &headers))
+            .data(Arc::clone(&app.matching)),
         &app.db,
         app.batch_window,
     );

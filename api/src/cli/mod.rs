@@ -4,6 +4,7 @@
 mod demo;
 pub mod import;
 pub mod ltv;
+mod matching;
 mod recompute;
 mod serve;
 mod token;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Fit BG/NBD + Gamma-Gamma on an RFM file, or predict with them (no database).
     #[command(subcommand)]
     Ltv(ltv::LtvCommand),
+    /// Offline evaluation of brand-to-creator matching on the current database.
+    #[command(subcommand)]
+    Matching(matching::MatchingCommand),
 }
 
 /// JWT verification settings shared by the commands that serve or mint.
@@ -186,5 +190,6 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Import(args) => import::run(&db_config, args).await,
         Command::Recompute(args) => recompute::run(&db_config, args).await,
         Command::Ltv(command) => ltv::run(command),
+        Command::Matching(command) => matching::run(&db_config, command).await,
     }
 }

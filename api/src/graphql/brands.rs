@@ -84,6 +84,18 @@ impl Brand {
         )
         .await?)
     }
+    /// Creators closest to the brand in the marketplace graph, ranked, filtered and explained:
+    /// the brand itself and admins only.
+    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    async fn creator_matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<super::matching::MatchFilter>,
+    ) -> Result<super::matching::MatchConnection> {
+        super::matching::creator_matches(ctx, self.0.id, first, after, filter).await
+    }
 }
 
 /// Which brands to list.

@@ -98,6 +98,18 @@ impl Creator {
         )
         .await?)
     }
+    /// Creators like this one (same niches, same brands), ranked, filtered and explained:
+    /// brands and admins only.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand])")]
+    async fn lookalikes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<super::matching::MatchFilter>,
+    ) -> Result<super::matching::MatchConnection> {
+        super::matching::lookalikes(ctx, self.0.id, first, after, filter).await
+    }
 }
 
 /// Which creators to list.

@@ -8,6 +8,7 @@ pub mod context;
 mod creators;
 mod loaders;
 mod markets;
+mod matching;
 mod orders;
 mod pagination;
 mod products;

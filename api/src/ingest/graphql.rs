@@ -8,7 +8,7 @@ use super::orders::OrderInput;
 use super::parties::{BrandInput, CreatorInput, ProductInput, ShopInput};
 use super::reference::{MarketInput, NicheInput};
 use super::reviews::ReviewInput;
-use super::support::{BatchOutcome, IngestContext, Kind, run};
+use super::support::{BatchOutcome, IngestContext, Kind};
 use super::violations::ViolationInput;
 use crate::auth::Role::{Admin, Brand};
 use crate::auth::{RoleGuard, caller};
@@ -20,7 +20,8 @@ async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcom
         caller: caller(ctx)?.clone(),
         now: chrono::Utc::now(),
     };
-    Ok(run(db(ctx), items, &ingest).await?)
+    let matching = ctx.data_unchecked::<std::sync::Arc<crate::matching::Matching>>();
+    Ok(crate::matching::ingest(matching, db(ctx), items, &ingest).await?)
 }
 
 /// Batch ingest mutations. Each batch is all-or-nothing and idempotent by external id.

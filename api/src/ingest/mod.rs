@@ -19,6 +19,12 @@ mod support;
 mod violations;
 
 pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, run};
+/// The record kinds matching follows (see `crate::matching::ingest`).
+pub(crate) use {
+    collaborations::CollaborationInput,
+    parties::{BrandInput, CreatorInput},
+    violations::ViolationInput,
+};
 
 /// Declares the record kinds once: their names for files and the dispatch from JSON.
 macro_rules! kinds {

@@ -1,0 +1,137 @@
+//! `flywheel matching eval`: offline evaluation of matching on the current database.
+
+use crate::db::{self, DbConfig};
+use crate::matching::load;
+use clap::{Args, Subcommand};
+use scoring::matching::MatchConfig;
+use scoring::matching::eval::{EvalConfig, EvalReport, Method, evaluate};
+use serde_json::json;
+use std::time::Duration;
+
+/// Matching commands.
+#[derive(Subcommand, Debug)]
+pub enum MatchingCommand {
+    /// Hide a share of collaborations, rank creators for every brand that lost one, and print
+    /// recall@K and nDCG@K of Flywheel's ranking and three baselines, with query latencies.
+    Eval(EvalArgs),
+}
+
+/// `matching eval` options.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Share of brand-creator pairs hidden, in (0, 1).
+    #[arg(long, default_value_t = 0.2)]
+    pub hide: f64,
+    /// Seed of the split (the same seed hides the same pairs).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Cut-offs K, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10,50")]
+    pub k: Vec<usize>,
+    /// Evaluate at most this many brands (those with the smallest ids).
+    #[arg(long)]
+    pub max_queries: Option<usize>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs a matching command.
+pub async fn run(db_config: &DbConfig, command: MatchingCommand) -> anyhow::Result<()> {
+    let MatchingCommand::Eval(args) = command;
+    if args.k.is_empty() || args.k.contains(&0) {
+        anyhow::bail!("--k takes cut-offs above 0, e.g. --k 10,50");
+    }
+    let (conn, _) = db::connect(db_config).await?;
+    db::migrate(&conn).await?;
+    let snap = load::snapshot(&conn, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the marketplace: {}", e.message()))?;
+    if snap.input.collaborations.is_empty() {
+        anyhow::bail!(
+            "the database has no collaborations to hide: seed one first (flywheel demo --no-serve)"
+        );
+    }
+    let config = MatchConfig::default();
+    let mut reports = Vec::with_capacity(args.k.len());
+    for &k in &args.k {
+        let eval = EvalConfig {
+            hidden_share: args.hide,
+            k,
+            seed: args.seed,
+            max_queries: args.max_queries.unwrap_or(usize::MAX),
+            ..EvalConfig::default()
+        };
+        reports.push(evaluate(&snap.input, &snap.directory, &config, &eval)?);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&as_json(&args, &reports))?
+        );
+    } else {
+        print!("{}", table(&args, &reports));
+    }
+    Ok(())
+}
+
+fn name(method: Method) -> &'static str {
+    match method {
+        Method::Ours => "flywheel",
+        Method::ExactPpr => "exact-ppr",
+        Method::NicheCosine => "niche-cosine",
+        Method::PopularityInNiche => "popularity-in-niche",
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+const QUANTILES: [(&str, f64); 3] = [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)];
+
+fn as_json(args: &EvalArgs, reports: &[EvalReport]) -> serde_json::Value {
+    json!({
+        "hide": args.hide,
+        "seed": args.seed,
+        "queries": reports.first().map_or(0, |r| r.queries),
+        "results": reports.iter().flat_map(|r| r.methods.iter().map(move |m| json!({
+            "k": r.k,
+            "method": name(m.method),
+            "recall": m.recall_at_k,
+            "ndcg": m.ndcg_at_k,
+            "latency_ms": QUANTILES.iter()
+                .map(|(label, q)| (label.to_string(), json!(ms(m.latency_quantile(*q)))))
+                .collect::<serde_json::Map<_, _>>(),
+        }))).collect::<Vec<_>>(),
+    })
+}
+
+fn table(args: &EvalArgs, reports: &[EvalReport]) -> String {
+    let mut out = format!(
+        "hidden {:.0}% of brand-creator pairs (seed {}), {} brand queries\n\n",
+        args.hide * 100.0,
+        args.seed,
+        reports.first().map_or(0, |r| r.queries)
+    );
+    out.push_str(&format!(
+        "{:>4}  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+        "K", "method", "recall@K", "nDCG@K", "p50 ms", "p90 ms", "p99 ms"
+    ));
+    for r in reports {
+        for m in &r.methods {
+            let [p50, p90, p99] = QUANTILES.map(|(_, q)| ms(m.latency_quantile(q)));
+            out.push_str(&format!(
+                "{:>4}  {:<20} {:>9.3} {:>9.3} {:>9.2} {:>9.2} {:>9.2}\n",
+                r.k,
+                name(m.method),
+                m.recall_at_k,
+                m.ndcg_at_k,
+                p50,
+                p90,
+                p99
+            ));
+        }
+    }
+    out
+}

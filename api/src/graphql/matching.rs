@@ -1,0 +1,246 @@
+//! `Brand.creatorMatches` and `Creator.lookalikes`: ranked, filtered, explained creators as a
+//! Relay connection. Arguments are checked here; ranking is `crate::matching`.
+
+use super::context::load_required;
+use super::creators::Creator;
+use super::pagination::page_size;
+use super::scalars::parse_id;
+use crate::error::{ApiError, ApiResult};
+use crate::matching::{Matching, Seed};
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use entities::creator;
+use scoring::matching::{self as m, Component, Cursor, MatchFilters, PageRequest, PageStart};
+use std::sync::Arc;
+
+/// Which creators a match query may return. Every field is optional; none means "any".
+#[derive(InputObject, Default)]
+pub struct MatchFilter {
+    /// Creator's market code, e.g. `US`.
+    pub market: Option<String>,
+    /// Creators with content in this niche (a leaf, or a category and its leaves).
+    pub niche_id: Option<ID>,
+    pub min_followers: Option<i64>,
+    /// Cap the audience to find niche creators rather than the biggest ones.
+    pub max_followers: Option<i64>,
+    /// `true`: only creators who can sell; `false` or omitted: no constraint.
+    pub ecommerce_capable: Option<bool>,
+    /// Content score (0-100) at least this; creators not scored yet are left out.
+    pub min_content_score: Option<f64>,
+    /// `true`: leave out creators with an upheld violation in the last 90 days.
+    pub no_recent_violations: Option<bool>,
+    /// `true`: also return creators the brand already worked with (excluded by default).
+    /// Lookalikes never exclude anyone but the seed, so they ignore it.
+    pub include_existing_collaborators: Option<bool>,
+}
+
+/// A part of a match's score.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum MatchComponentName {
+    /// Closeness in the graph of brands, creators, niches and collaborations.
+    Proximity,
+    /// Share of the creator's content in the seed's niches.
+    NicheFocus,
+    /// Content score.
+    ContentScore,
+    /// Predicted lifetime value.
+    Ltv,
+    /// Probability the creator is still active.
+    PActive,
+    /// How often the creator delivered on past collaborations.
+    Reliability,
+}
+
+impl From<Component> for MatchComponentName {
+    fn from(c: Component) -> Self {
+        match c {
+            Component::Proximity => Self::Proximity,
+            Component::NicheFocus => Self::NicheFocus,
+            Component::Content => Self::ContentScore,
+            Component::Ltv => Self::Ltv,
+            Component::PActive => Self::PActive,
+            Component::Reliability => Self::Reliability,
+        }
+    }
+}
+
+/// One component of a match's score.
+#[derive(SimpleObject)]
+pub struct MatchComponent {
+    pub name: MatchComponentName,
+    /// The component's value, 0..1.
+    pub value: f64,
+    /// Its weight in the blend (weights sum to 1).
+    pub weight: f64,
+    /// Its share of the score (`weight * value / score`; shares sum to 1).
+    pub share: f64,
+}
+
+/// A ranked creator: its score, what the score is made of, and why it is here.
+pub struct CreatorMatch(m::CreatorMatch);
+
+#[Object]
+impl CreatorMatch {
+    async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
+        let row = load_required::<creator::Entity, i64>(ctx, self.0.creator.0 as i64).await?;
+        Ok(Creator(row))
+    }
+    /// Blended score, 0..1; results are ordered by it.
+    async fn score(&self) -> f64 {
+        self.0.score
+    }
+    /// The score's parts and their shares.
+    async fn components(&self) -> Vec<MatchComponent> {
+        self.0
+            .components
+            .iter()
+            .map(|c| MatchComponent {
+                name: c.component.into(),
+                value: c.value,
+                weight: c.weight,
+                share: c.share,
+            })
+            .collect()
+    }
+    /// 0..1: how tight the proximity estimate is and how much of the creator's data is known
+    /// rather than defaulted.
+    async fn confidence(&self) -> f64 {
+        self.0.confidence
+    }
+    /// The strongest paths from the seed, in words, strongest first (e.g. "shares your niche
+    /// Dog Food (62% of its videos)").
+    async fn explanation(&self) -> Vec<&str> {
+        self.0.paths.iter().map(|p| p.text.as_str()).collect()
+    }
+    /// Whether the brand already worked with this creator.
+    async fn existing_collaborator(&self) -> bool {
+        self.0.existing_collaborator
+    }
+}
+
+/// The extra fields of a match connection.
+#[derive(SimpleObject)]
+pub struct MatchSummary {
+    /// Matches across all pages.
+    pub total_count: u64,
+    /// Why there are no matches, when the seed has nothing in the graph to start from.
+    pub message: Option<String>,
+}
+
+/// A page of matches.
+pub type MatchConnection = Connection<String, CreatorMatch, MatchSummary>;
+
+/// `Brand.creatorMatches`: the brand's own matches (admins: any brand's).
+pub async fn creator_matches(
+    ctx: &Context<'_>,
+    brand: i64,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MatchFilter>,
+) -> Result<MatchConnection> {
+    crate::auth::caller(ctx)?.require_brand(brand)?;
+    Ok(connection(ctx, Seed::Brand(brand), first, after, filter).await?)
+}
+
+/// `Creator.lookalikes`: creators like this one.
+pub async fn lookalikes(
+    ctx: &Context<'_>,
+    creator: i64,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MatchFilter>,
+) -> Result<MatchConnection> {
+    Ok(connection(ctx, Seed::Creator(creator), first, after, filter).await?)
+}
+
+async fn connection(
+    ctx: &Context<'_>,
+    seed: Seed,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MatchFilter>,
+) -> ApiResult<MatchConnection> {
+    let size = page_size(first)? as usize;
+    let start = match &after {
+        Some(text) => PageStart::After(Cursor::decode(text).map_err(|_| {
+            ApiError::bad(format!("after: {text:?} is not a cursor from this field"))
+        })?),
+        None => PageStart::Offset(0),
+    };
+    let filter = filter.unwrap_or_default();
+    let include_existing = filter.include_existing_collaborators.unwrap_or(false);
+    let filters = filters(filter)?;
+    let matching = ctx.data_unchecked::<Arc<Matching>>();
+    let ranked = matching
+        .rank(seed, filters, include_existing, PageRequest { start, size })
+        .await?;
+    let message = ranked.isolated.then(|| match seed {
+        Seed::Brand(_) => "no matches yet: the brand has no niches and no collaborations; \
+                           add its niches with upsertBrands or record a collaboration"
+            .to_owned(),
+        Seed::Creator(_) => {
+            "no lookalikes yet: the creator has no niches and no collaborations".to_owned()
+        }
+    });
+    let page = ranked.page;
+    let mut connection = Connection::with_additional_fields(
+        after.is_some(),
+        page.next_cursor.is_some(),
+        MatchSummary {
+            total_count: page.total as u64,
+            message,
+        },
+    );
+    connection.edges = page
+        .items
+        .into_iter()
+        .map(|item| {
+            let cursor = Cursor {
+                score: item.score,
+                creator: item.creator,
+            };
+            Edge::new(cursor.encode(), CreatorMatch(item))
+        })
+        .collect();
+    Ok(connection)
+}
+
+/// Checks a filter and turns it into scoring's terms.
+fn filters(f: MatchFilter) -> ApiResult<MatchFilters> {
+    let count = |field: &str, v: Option<i64>| -> ApiResult<Option<u64>> {
+        v.map(|n| {
+            u64::try_from(n)
+                .map_err(|_| ApiError::bad(format!("filter.{field}: must be >= 0, got {n}")))
+        })
+        .transpose()
+    };
+    let min_followers = count("minFollowers", f.min_followers)?;
+    let max_followers = count("maxFollowers", f.max_followers)?;
+    if let (Some(lo), Some(hi)) = (min_followers, max_followers)
+        && lo > hi
+    {
+        return Err(ApiError::bad(format!(
+            "filter: minFollowers ({lo}) is above maxFollowers ({hi}), so nothing can match"
+        )));
+    }
+    if let Some(s) = f.min_content_score
+        && !(0.0..=100.0).contains(&s)
+    {
+        return Err(ApiError::bad(format!(
+            "filter.minContentScore: must be within 0..100, got {s}"
+        )));
+    }
+    let niches = match &f.niche_id {
+        Some(id) => vec![m::NicheId(parse_id("filter.nicheId", id)? as u64)],
+        None => Vec::new(),
+    };
+    Ok(MatchFilters {
+        markets: f.market.into_iter().collect(),
+        niches,
+        min_followers,
+        max_followers,
+        ecommerce_only: f.ecommerce_capable.unwrap_or(false),
+        min_content_score: f.min_content_score,
+        max_recent_violations: f.no_recent_violations.unwrap_or(false).then_some(0),
+    })
+}

@@ -1,0 +1,200 @@
+//! The serving side of brand-to-creator matching: the in-memory graph built from the database,
+//! the creator directory and display names next to it, and the hook that keeps all three
+//! current when an ingest batch commits. The maths is `scoring::matching`; this module only
+//! turns rows into its inputs and its errors into [`ApiError`]s.
+
+pub mod load;
+mod track;
+
+pub use track::ingest;
+
+use crate::error::{ApiError, ApiResult};
+use chrono::Utc;
+use scoring::matching::{
+    BrandId, CreatorId, CreatorProfile, LookalikeQuery, MatchConfig, MatchError, MatchFilters,
+    MatchGraph, MatchPage, MatchQuery, NameBook, NodeRef, PageRequest, SharedGraph,
+    lookalike_creators, match_creators,
+};
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::Instant;
+
+/// Whose neighbourhood a query ranks.
+#[derive(Debug, Clone, Copy)]
+pub enum Seed {
+    /// Creators for a brand (existing collaborators optional).
+    Brand(i64),
+    /// Creators like a creator.
+    Creator(i64),
+}
+
+/// A page of ranked creators.
+pub struct Ranked {
+    pub page: MatchPage,
+    /// The seed has no edge at all (no niches, no collaborations): nothing can be close to it.
+    pub isolated: bool,
+}
+
+/// The matching state a server holds: built once on first use (warmed at start-up), then kept
+/// current by [`ingest`].
+pub struct Matching {
+    db: DatabaseConnection,
+    config: MatchConfig,
+    state: tokio::sync::OnceCell<State>,
+}
+
+/// What queries read. The graph is a [`SharedGraph`] (readers clone a snapshot and are never
+/// blocked by a writer); the directory and names are small maps behind short locks. The whole
+/// graph is swapped only when an incremental update cannot be applied (a niche added since the
+/// build), which rebuilds it from the database.
+struct State {
+    graph: RwLock<Arc<SharedGraph>>,
+    directory: RwLock<HashMap<CreatorId, CreatorProfile>>,
+    names: RwLock<NameBook>,
+    /// Serialises the writers (ingest hooks and rebuilds) so no update is applied to a graph
+    /// that a rebuild is about to replace.
+    writer: tokio::sync::Mutex<()>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Matching {
+    /// Matching over `db` with the default configuration; nothing is read until first use.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            config: MatchConfig::default(),
+            state: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Builds the graph now (a server calls this in the background at start-up so the first
+    /// query does not pay for it); failures are logged and retried on first use.
+    pub async fn warm(&self) {
+        if let Err(err) = self.state().await {
+            tracing::error!(?err, "matching graph build failed; retrying on first use");
+        }
+    }
+
+    async fn state(&self) -> ApiResult<&State> {
+        self.state
+            .get_or_try_init(|| async {
+                let (graph, directory, names) = self.build().await?;
+                Ok(State {
+                    graph: RwLock::new(Arc::new(SharedGraph::new(graph))),
+                    directory: RwLock::new(directory),
+                    names: RwLock::new(names),
+                    writer: tokio::sync::Mutex::new(()),
+                })
+            })
+            .await
+    }
+
+    async fn build(&self) -> ApiResult<(MatchGraph, HashMap<CreatorId, CreatorProfile>, NameBook)> {
+        let started = Instant::now();
+        let snap = load::snapshot(&self.db, Utc::now()).await?;
+        let graph = MatchGraph::build(&snap.input, &self.config.graph).map_err(internal)?;
+        tracing::info!(
+            nodes = graph.node_count(),
+            edges = graph.edge_count(),
+            memory_bytes = graph.memory_bytes(),
+            millis = started.elapsed().as_millis() as u64,
+            "matching graph built"
+        );
+        Ok((graph, snap.directory, snap.names))
+    }
+
+    /// One page of ranked creators for a seed.
+    pub async fn rank(
+        &self,
+        seed: Seed,
+        filters: MatchFilters,
+        include_existing: bool,
+        page: PageRequest,
+    ) -> ApiResult<Ranked> {
+        let state = self.state().await?;
+        let graph = read(&state.graph).snapshot();
+        let node = match seed {
+            Seed::Brand(id) => NodeRef::Brand(BrandId(id as u64)),
+            Seed::Creator(id) => NodeRef::Creator(CreatorId(id as u64)),
+        };
+        let isolated = graph.weighted_degree(node).is_some_and(|d| d == 0.0);
+        let directory = read(&state.directory);
+        let names = read(&state.names);
+        let result = match seed {
+            Seed::Brand(id) => match_creators(
+                &graph,
+                &*directory,
+                &*names,
+                &MatchQuery {
+                    brand: BrandId(id as u64),
+                    filters,
+                    include_existing,
+                    page,
+                },
+                &self.config,
+            ),
+            Seed::Creator(id) => lookalike_creators(
+                &graph,
+                &*directory,
+                &*names,
+                &LookalikeQuery {
+                    creator: CreatorId(id as u64),
+                    filters,
+                    page,
+                },
+                &self.config,
+            ),
+        };
+        Ok(Ranked {
+            page: result.map_err(client_error)?,
+            isolated,
+        })
+    }
+
+    /// Applies graph updates and directory/name changes as one step; if the graph refuses the
+    /// updates (a niche it was not built with), rebuilds everything from the database.
+    async fn publish(&self, changes: track::Changes) -> ApiResult<()> {
+        let state = self.state().await?;
+        let _writer = state.writer.lock().await;
+        let shared = Arc::clone(&read(&state.graph));
+        let applied = shared.update(&changes.updates);
+        if let Err(err) = applied {
+            tracing::warn!(%err, "matching graph update refused; rebuilding from the database");
+            let (graph, directory, names) = self.build().await?;
+            *write(&state.graph) = Arc::new(SharedGraph::new(graph));
+            *write(&state.directory) = directory;
+            *write(&state.names) = names;
+            return Ok(());
+        }
+        write(&state.directory).extend(changes.profiles);
+        let mut names = write(&state.names);
+        names.creators.extend(changes.creator_names);
+        names.brands.extend(changes.brand_names);
+        Ok(())
+    }
+}
+
+/// Maps a matching error raised by a client's query to its API code.
+fn client_error(err: MatchError) -> ApiError {
+    match err {
+        MatchError::UnknownBrand(_) | MatchError::UnknownCreator(_) => {
+            ApiError::NotFound(err.to_string())
+        }
+        MatchError::InvalidInput(m) | MatchError::InvalidPage(m) => ApiError::BadInput(m),
+        other => internal(other),
+    }
+}
+
+fn internal(err: MatchError) -> ApiError {
+    tracing::error!(%err, "matching failed");
+    ApiError::Internal(err.to_string())
+}

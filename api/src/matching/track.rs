@@ -1,0 +1,252 @@
+//! Keeping matching current: after an ingest batch of creators, brands, collaborations or
+//! violations commits, the rows it touched are read back and published as graph updates and
+//! directory changes. Other kinds pass straight through.
+//!
+//! Only collaborations that are new to the database add an edge (a re-sent batch adds nothing;
+//! a changed GMV or date of a known collaboration reaches its edge weight at the next build,
+//! i.e. the next start). A collaboration committed while the start-up build is reading may be
+//! counted twice in its edge weight until then; it is never missed.
+
+use super::Matching;
+use super::load::{self, History};
+use crate::error::ApiResult;
+use crate::ingest::{
+    BatchOutcome, BrandInput, CollaborationInput, CreatorInput, IngestContext, Kind,
+    ViolationInput, run,
+};
+use chrono::{DateTime, Utc};
+use entities::{brand, brand_niche, collaboration, creator, creator_niche, violation};
+use scoring::matching::{
+    self as m, BrandId, CreatorId, CreatorProfile, GraphUpdate, NicheId, NicheShare,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+
+/// What one batch changes in matching.
+#[derive(Default)]
+pub(super) struct Changes {
+    pub updates: Vec<GraphUpdate>,
+    pub profiles: Vec<(CreatorId, CreatorProfile)>,
+    pub creator_names: Vec<(CreatorId, String)>,
+    pub brand_names: Vec<(BrandId, String)>,
+}
+
+/// The external ids of a batch that matter to matching, by kind.
+enum Touched {
+    Creators(Vec<String>),
+    Brands(Vec<String>),
+    Collaborations(Vec<String>),
+    Violations(Vec<String>),
+}
+
+impl Touched {
+    fn of<K: Kind>(items: &[K]) -> Option<Self> {
+        external_ids(items, |c: &CreatorInput| &c.external_id)
+            .map(Self::Creators)
+            .or_else(|| external_ids(items, |b: &BrandInput| &b.external_id).map(Self::Brands))
+            .or_else(|| {
+                external_ids(items, |c: &CollaborationInput| &c.external_id)
+                    .map(Self::Collaborations)
+            })
+            .or_else(|| {
+                external_ids(items, |v: &ViolationInput| &v.external_id).map(Self::Violations)
+            })
+    }
+}
+
+/// The items' external ids if the batch is of kind `T`.
+fn external_ids<K: Kind, T: 'static>(items: &[K], id: fn(&T) -> &String) -> Option<Vec<String>> {
+    items
+        .iter()
+        .map(|item| {
+            (item as &dyn Any)
+                .downcast_ref::<T>()
+                .map(|t| id(t).clone())
+        })
+        .collect()
+}
+
+/// Runs one ingest batch ([`run`]) and, once it has committed, publishes what it changed to
+/// matching. A failure to publish is logged, never reported as a failed batch: the batch is in.
+pub async fn ingest<K: Kind>(
+    matching: &Matching,
+    db: &DatabaseConnection,
+    items: Vec<K>,
+    ctx: &IngestContext,
+) -> ApiResult<BatchOutcome> {
+    let touched = Touched::of(&items);
+    let known = match &touched {
+        Some(Touched::Collaborations(ids)) => known_collaborations(db, ids).await?,
+        _ => HashSet::new(),
+    };
+    let outcome = run(db, items, ctx).await?;
+    if let Some(touched) = touched
+        && outcome.created + outcome.updated > 0
+    {
+        let published = async {
+            let changes = changes(db, touched, &known, ctx.now).await?;
+            matching.publish(changes).await
+        };
+        if let Err(err) = published.await {
+            tracing::error!(
+                ?err,
+                "could not bring matching up to date after an ingest batch"
+            );
+        }
+    }
+    Ok(outcome)
+}
+
+async fn known_collaborations(
+    db: &DatabaseConnection,
+    ids: &[String],
+) -> ApiResult<HashSet<String>> {
+    Ok(collaboration::Entity::find()
+        .select_only()
+        .column(collaboration::Column::ExternalId)
+        .filter(collaboration::Column::ExternalId.is_in(ids.iter().cloned()))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+async fn changes(
+    db: &DatabaseConnection,
+    touched: Touched,
+    known: &HashSet<String>,
+    now: DateTime<Utc>,
+) -> ApiResult<Changes> {
+    let mut out = Changes::default();
+    let creators_to_refresh: Vec<i64> = match touched {
+        Touched::Creators(ids) => {
+            let rows = creator::Entity::find()
+                .filter(creator::Column::ExternalId.is_in(ids))
+                .all(db)
+                .await?;
+            let keys: Vec<i64> = rows.iter().map(|c| c.id).collect();
+            let mut niches = niches_of::<creator_niche::Entity>(
+                db,
+                creator_niche::Column::CreatorId,
+                &keys,
+                |l| (l.creator_id, l.niche_id, l.share),
+            )
+            .await?;
+            for c in &rows {
+                out.updates
+                    .push(GraphUpdate::UpsertCreator(m::CreatorInput {
+                        id: CreatorId(c.id as u64),
+                        niches: niches.remove(&c.id).unwrap_or_default(),
+                    }));
+            }
+            keys
+        }
+        Touched::Brands(ids) => {
+            let rows = brand::Entity::find()
+                .filter(brand::Column::ExternalId.is_in(ids))
+                .all(db)
+                .await?;
+            let keys: Vec<i64> = rows.iter().map(|b| b.id).collect();
+            let mut niches =
+                niches_of::<brand_niche::Entity>(db, brand_niche::Column::BrandId, &keys, |l| {
+                    (l.brand_id, l.niche_id, l.weight)
+                })
+                .await?;
+            for b in rows {
+                out.updates.push(GraphUpdate::UpsertBrand(m::BrandInput {
+                    id: BrandId(b.id as u64),
+                    niches: niches.remove(&b.id).unwrap_or_default(),
+                }));
+                out.brand_names.push((BrandId(b.id as u64), b.name));
+            }
+            Vec::new()
+        }
+        Touched::Collaborations(ids) => {
+            let rows = collaboration::Entity::find()
+                .filter(collaboration::Column::ExternalId.is_in(ids))
+                .all(db)
+                .await?;
+            for c in rows.iter().filter(|c| !known.contains(&c.external_id)) {
+                out.updates
+                    .push(GraphUpdate::AddCollaboration(load::collaboration_input(
+                        c, now,
+                    )));
+            }
+            rows.iter().map(|c| c.creator_id).collect()
+        }
+        Touched::Violations(ids) => violation::Entity::find()
+            .filter(violation::Column::ExternalId.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|v| v.creator_id)
+            .collect(),
+    };
+    refresh_profiles(db, creators_to_refresh, now, &mut out).await?;
+    Ok(out)
+}
+
+/// Niche lists of some owners (creators or brands), as `(owner, niche, weight)` rows.
+async fn niches_of<E>(
+    db: &DatabaseConnection,
+    owner: E::Column,
+    keys: &[i64],
+    row: fn(&E::Model) -> (i64, i64, f64),
+) -> ApiResult<HashMap<i64, Vec<NicheShare>>>
+where
+    E: EntityTrait,
+{
+    let mut out: HashMap<i64, Vec<NicheShare>> = HashMap::new();
+    for link in E::find()
+        .filter(owner.is_in(keys.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let (who, niche, share) = row(&link);
+        out.entry(who).or_default().push(NicheShare {
+            niche: NicheId(niche as u64),
+            share,
+        });
+    }
+    Ok(out)
+}
+
+/// Re-reads the profiles (and names) of some creators: attributes, delivery record, violations.
+async fn refresh_profiles(
+    db: &DatabaseConnection,
+    mut ids: Vec<i64>,
+    now: DateTime<Utc>,
+    out: &mut Changes,
+) -> ApiResult<()> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut history: HashMap<i64, History> = HashMap::new();
+    for c in collaboration::Entity::find()
+        .filter(collaboration::Column::CreatorId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        load::count_collaboration(history.entry(c.creator_id).or_default(), c.status);
+    }
+    for v in load::recent_violations(db, Some(ids.clone()), now).await? {
+        if let Some(id) = v.creator_id {
+            history.entry(id).or_default().recent_violations += 1;
+        }
+    }
+    for c in creator::Entity::find()
+        .filter(creator::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+    {
+        let h = history.get(&c.id).copied().unwrap_or_default();
+        let id = CreatorId(c.id as u64);
+        out.profiles.push((id, load::profile(&c, h)));
+        out.creator_names.push((id, c.display_name));
+    }
+    Ok(())
+}
