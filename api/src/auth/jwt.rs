@@ -179,7 +179,13 @@ mod tests {
         let token = jsonwebtoken::encode(&Header::new(Algorithm::ES256), &c, &signing).unwrap();
         assert_eq!(keys.verify(&token).unwrap().brand_id, Some(7));
         assert!(keys.mint(&c).is_err(), "a public key cannot mint");
-        let hs = JwtKeys::new(&KeySource::Secret("s3cret".into())).unwrap().mint(&c).unwrap();
-        assert!(keys.verify(&hs).is_err(), "an HS256 token is refused by an ES256 verifier");
+        let hs = JwtKeys::new(&KeySource::Secret("s3cret".into()))
+            .unwrap()
+            .mint(&c)
+            .unwrap();
+        assert!(
+            keys.verify(&hs).is_err(),
+            "an HS256 token is refused by an ES256 verifier"
+        );
     }
 }
