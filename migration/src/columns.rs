@@ -1,5 +1,5 @@
-//! Column and constraint shorthands shared by the migrations, so every table spells a surrogate
-//! key, a reference or a timestamp the same way.
+//! Column, constraint and table shorthands shared by the migrations, so every table spells
+//! a surrogate key, a reference or a timestamp the same way and is created and dropped alike.
 
 use sea_orm_migration::prelude::*;
 
@@ -127,4 +127,30 @@ pub fn primary_key(columns: &[&'static str]) -> IndexCreateStatement {
         index.col(*column);
     }
     index.take()
+}
+
+/// Tables with their indexes, in dependency order.
+pub type Tables = Vec<(TableCreateStatement, Vec<IndexCreateStatement>)>;
+
+/// Creates the tables and their indexes in order (what every migration's `up` does).
+pub async fn create_all(manager: &SchemaManager<'_>, tables: Tables) -> Result<(), DbErr> {
+    for (table, indexes) in tables {
+        manager.create_table(table).await?;
+        for mut index in indexes {
+            manager.create_index(index.if_not_exists().take()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the tables in reverse order (what every migration's `down` does).
+pub async fn drop_all(manager: &SchemaManager<'_>, tables: Tables) -> Result<(), DbErr> {
+    for (table, _) in tables.into_iter().rev() {
+        let name = table
+            .get_table_name()
+            .cloned()
+            .expect("every table is named");
+        manager.drop_table(Table::drop().table(name).take()).await?;
+    }
+    Ok(())
 }

@@ -43,7 +43,7 @@ fn scores(table: &mut TableCreateStatement) -> &mut TableCreateStatement {
         .col(json("metrics"))
 }
 
-fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
+fn tables() -> Tables {
     let mut daily = Table::create();
     daily
         .table("shop_daily")
@@ -112,23 +112,10 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, indexes) in tables() {
-            manager.create_table(table).await?;
-            for mut index in indexes {
-                manager.create_index(index.if_not_exists().take()).await?;
-            }
-        }
-        Ok(())
+        create_all(manager, tables()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, _) in tables().into_iter().rev() {
-            let name = table
-                .get_table_name()
-                .cloned()
-                .expect("every table is named");
-            manager.drop_table(Table::drop().table(name).take()).await?;
-        }
-        Ok(())
+        drop_all(manager, tables()).await
     }
 }
