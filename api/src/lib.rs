@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod content;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -16,21 +17,27 @@ pub mod server;
 
 use std::sync::Arc;
 
-/// Builds the whole HTTP application over a migrated database.
+/// Builds the whole HTTP application over a migrated database; the content cohort snapshot is
+/// rebuilt every `cohort_refresh` (the first build at once, in the background).
 pub fn app(
     db: sea_orm::DatabaseConnection,
     statements: Arc<db::StatementCounter>,
     keys: auth::JwtKeys,
     http: server::HttpLimits,
     limits: graphql::Limits,
+    cohort_refresh: std::time::Duration,
 ) -> axum::Router {
     let matching = Arc::new(matching::Matching::new(db.clone()));
+    let content = Arc::new(content::ContentScoring::new(db.clone()));
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         let warm = Arc::clone(&matching);
         runtime.spawn(async move { warm.warm().await });
+        let _guard = runtime.enter();
+        Arc::clone(&content).spawn_refresh(cohort_refresh);
     }
     let state = server::AppState {
         matching,
+        content,
         schema: graphql::schema(Some(db.clone()), limits),
         db,
         keys: Arc::new(keys),

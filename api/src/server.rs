@@ -33,6 +33,8 @@ pub struct AppState {
     pub batch_window: Duration,
     /// The matching graph and its directory, kept current by ingest.
     pub matching: Arc<crate::matching::Matching>,
+    /// The content cohort snapshot metric ingest scores against.
+    pub content: Arc<crate::content::ContentScoring>,
 }
 
 /// Request-level limits.
@@ -116,7 +118,8 @@ async fn graphql(
     let request = with_loaders(
         req.into_inner()
             .data(authenticate(&app.keys, &headers))
-            .data(Arc::clone(&app.matching)),
+            .data(Arc::clone(&app.matching))
+            .data(Arc::clone(&app.content)),
         &app.db,
         app.batch_window,
     );

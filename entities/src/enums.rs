@@ -84,3 +84,25 @@ string_enum!(
         Churned = "churned",
     }
 );
+
+string_enum!(
+    /// What the latest evaluation of a piece's traffic pool decided.
+    PoolDecision {
+        /// Not enough impressions in the current pool yet to judge it.
+        Collecting = "collecting",
+        /// Cleared the threshold and moved up.
+        Promoted = "promoted",
+        /// Judged and below the threshold, or no score yet.
+        Held = "held",
+        /// In the top pool.
+        Top = "top",
+        /// A severe violation froze distribution.
+        Frozen = "frozen",
+    }
+);
+
+string_enum!(
+    /// The cohort a content score's percentiles were taken in, most specific first: the niche
+    /// backs off to its parent, then to the market, when it has too few peers.
+    CohortLevel { Niche = "niche", ParentNiche = "parent_niche", Market = "market" }
+);

@@ -205,7 +205,14 @@ impl TestServer {
         let (conn, statements) = db::connect(&database.config).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
-        let app = flywheel::app(conn.clone(), statements, keys.clone(), http, limits);
+        let app = flywheel::app(
+            conn.clone(),
+            statements,
+            keys.clone(),
+            http,
+            limits,
+            std::time::Duration::from_secs(3600),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

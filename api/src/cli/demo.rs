@@ -93,7 +93,18 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
         summary.elapsed,
         rows.join(", ")
     );
-    Ok(())
+    // The scores a live marketplace would have accumulated: content first (shop ratings read
+    // the scores of the content selling their products), then an official rating evaluation.
+    super::recompute::content(db).await?;
+    super::recompute::ratings(
+        db,
+        super::recompute::RatingsArgs {
+            official: true,
+            as_of: None,
+            rebuild_aggregates: true,
+        },
+    )
+    .await
 }
 
 fn mint(

@@ -47,6 +47,7 @@ pub async fn run(db_config: &DbConfig, args: ImportArgs) -> anyhow::Result<()> {
             markets: vec![],
         },
         now: chrono::Utc::now(),
+        content: std::sync::Arc::new(crate::content::ContentScoring::new(conn.clone())),
     };
     let mut summary = Summary::new();
     for path in &args.files {

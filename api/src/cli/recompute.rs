@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use entities::shop_rating::EvaluationKind;
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::DatabaseConnection;
 
 /// What to recompute.
 #[derive(Subcommand, Debug)]
@@ -14,6 +15,9 @@ pub enum RecomputeArgs {
     /// Evaluate every shop's rating and store the evaluations and new states, in one
     /// transaction (all shops or none).
     Ratings(RatingsArgs),
+    /// Rebuild the content cohort snapshot, then rescore every piece (score and traffic pool)
+    /// and every creator's content score, in one transaction.
+    Content,
 }
 
 /// Options of `recompute ratings`.
@@ -32,14 +36,85 @@ pub struct RatingsArgs {
 
 /// Runs a recompute command.
 pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()> {
-    let RecomputeArgs::Ratings(args) = args;
     let (conn, _) = db::connect(db_config).await?;
     db::migrate(&conn).await?;
-    let bar = ProgressBar::new(0).with_style(
+    match args {
+        RecomputeArgs::Ratings(args) => ratings(&conn, args).await,
+        RecomputeArgs::Content => content(&conn).await,
+    }
+}
+
+/// A progress bar for a staged batch job.
+fn bar() -> ProgressBar {
+    ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {eta}")
             .expect("valid template")
             .progress_chars("=> "),
+    )
+}
+
+/// `recompute content`: prints what was scored and the share of pieces in each traffic pool
+/// per market (a healthy ladder is a pyramid).
+pub async fn content(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    let bar = bar();
+    let started = std::time::Instant::now();
+    let summary =
+        crate::content::recompute::run(conn, chrono::Utc::now(), &|stage, done, total| {
+            bar.set_message(stage.to_owned());
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(cli_error)?;
+    bar.finish_and_clear();
+    println!(
+        "scored {} piece(s) ({} with views) and {} creator(s) in {:.1?}; cohort snapshot of {} piece(s)",
+        summary.pieces,
+        summary.scored,
+        summary.creators,
+        started.elapsed(),
+        summary.snapshot_pieces
     );
+    let pools = summary
+        .pools
+        .keys()
+        .map(|(_, p)| *p)
+        .max()
+        .map_or(0, |p| p + 1);
+    print!("{:<8}", "market");
+    for p in 0..pools {
+        print!(" {:>8}", format!("pool {p}"));
+    }
+    println!();
+    let mut markets: Vec<&String> = summary.pools.keys().map(|(m, _)| m).collect();
+    markets.dedup();
+    for market in markets {
+        let total: usize = (0..pools)
+            .map(|p| {
+                summary
+                    .pools
+                    .get(&(market.clone(), p))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum();
+        print!("{market:<8}");
+        for p in 0..pools {
+            let n = summary
+                .pools
+                .get(&(market.clone(), p))
+                .copied()
+                .unwrap_or(0);
+            print!(" {:>7.2}%", 100.0 * n as f64 / total.max(1) as f64);
+        }
+        println!();
+    }
+    Ok(())
+}
+
+pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Result<()> {
+    let conn = conn.clone();
+    let bar = bar();
     if args.rebuild_aggregates {
         bar.set_message("orders");
         let cohorts = aggregates::rebuild(&conn, &|done, total| {

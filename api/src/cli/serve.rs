@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Milliseconds a DataLoader waits for a page's rows to ask before it queries them at once.
     #[arg(long, env = "FLYWHEEL_BATCH_WINDOW_MS", default_value_t = 2)]
     pub batch_window_ms: u64,
+    /// Minutes between rebuilds of the content cohort snapshot that new metrics are scored
+    /// against (also rebuilt by `flywheel recompute content`'s rescoring).
+    #[arg(long, env = "FLYWHEEL_COHORT_REFRESH_MINUTES", default_value_t = 60)]
+    pub cohort_refresh_minutes: u64,
 }
 
 impl ServeArgs {
@@ -70,7 +74,8 @@ pub async fn serve_with(
     args: &ServeArgs,
 ) -> anyhow::Result<()> {
     let (http, gql) = args.limits();
-    let app = crate::app(conn, statements, keys, http, gql);
+    let refresh = Duration::from_secs(60 * args.cohort_refresh_minutes.max(1));
+    let app = crate::app(conn, statements, keys, http, gql, refresh);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| {

@@ -15,11 +15,19 @@ use crate::auth::{RoleGuard, caller};
 use crate::graphql::context::db;
 use async_graphql::{Context, Object, Result};
 
-async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcome> {
-    let ingest = IngestContext {
+/// The ingest context of a GraphQL request: its caller, now, and the server's content scoring.
+pub(crate) fn context(ctx: &Context<'_>) -> Result<IngestContext> {
+    Ok(IngestContext {
         caller: caller(ctx)?.clone(),
         now: chrono::Utc::now(),
-    };
+        content: std::sync::Arc::clone(
+            ctx.data_unchecked::<std::sync::Arc<crate::content::ContentScoring>>(),
+        ),
+    })
+}
+
+async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcome> {
+    let ingest = context(ctx)?;
     let matching = ctx.data_unchecked::<std::sync::Arc<crate::matching::Matching>>();
     Ok(crate::matching::ingest(matching, db(ctx), items, &ingest).await?)
 }

@@ -143,6 +143,7 @@ impl Kind for ContentMetricsInput {
         let ids: Vec<&str> = items.iter().map(|m| m.event_id.as_str()).collect();
         let fresh = first_time(txn, Self::NAME, &ids, ctx.now).await?;
         let mut fates = vec![Written::Unchanged; items.len()];
+        let mut updated = Vec::new();
         for i in fresh {
             let m = &items[i];
             let piece = pieces.get_mut(&m.content).expect("resolved above");
@@ -165,7 +166,10 @@ impl Kind for ContentMetricsInput {
             am.updated_at = Set(ctx.now);
             *piece = am.update(txn).await?;
             fates[i] = Written::Updated;
+            updated.push(piece.id);
         }
+        // The new counts move the pieces' scores and pools, in this same transaction.
+        crate::content::rescore(txn, &ctx.content, &updated, &[], ctx.now).await?;
         Ok(BatchOutcome::tally(&fates))
     }
 }

@@ -45,10 +45,12 @@ impl BatchOutcome {
 }
 
 /// Who is ingesting, and the instant the batch is stamped with.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IngestContext {
     pub caller: Caller,
     pub now: DateTime<Utc>,
+    /// What content metrics and violations are rescored against.
+    pub content: std::sync::Arc<crate::content::ContentScoring>,
 }
 
 /// One kind of record: how a batch of it is checked and written.

@@ -106,10 +106,18 @@ impl Kind for ViolationInput {
             };
             rows.push((old, new));
         }
+        // Content and creator violations change content scores: rescore what they touch.
+        let pieces: Vec<i64> = rows.iter().filter_map(|(_, v)| v.content_id).collect();
+        let creators: Vec<i64> = rows
+            .iter()
+            .filter(|(_, v)| v.content_id.is_none())
+            .filter_map(|(_, v)| v.creator_id)
+            .collect();
         let now = ctx.now;
         let written =
             upsert::<violation::Entity>(txn, rows, violation::Column::Id, |m| m.updated_at = now)
                 .await?;
+        crate::content::rescore(txn, &ctx.content, &pieces, &creators, now).await?;
         Ok(BatchOutcome::tally(&written))
     }
 }

@@ -95,6 +95,7 @@ pub async fn run(
     let mut inputs = Vec::with_capacity(shops.len());
     let mut states = Vec::with_capacity(shops.len());
     let mut violations = violations_by_shop(&txn, first_day, as_of).await?;
+    let mut content = content_by_shop(&txn, first_day, as_of).await?;
     let categories = categories(&txn).await?;
     for (done, chunk) in shops.chunks(CHUNK).enumerate() {
         let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
@@ -134,7 +135,7 @@ pub async fn run(
                 kind,
                 days: days.remove(&shop.id).unwrap_or_default(),
                 violations: violations.remove(&shop.id).unwrap_or_default(),
-                content: Vec::new(),
+                content: content.remove(&shop.id).unwrap_or_default(),
                 priors: None,
             });
         }
@@ -194,6 +195,74 @@ fn rating_error(shop: Option<i64>, e: RatingError) -> ApiError {
         }
         _ => ApiError::BadInput(message),
     }
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct SellingContent {
+    shop_id: i64,
+    content_id: i64,
+    published_at: chrono::DateTime<chrono::Utc>,
+    score: f64,
+}
+
+/// Scores of the content published in the window that sells each shop's products (a piece
+/// selling two products of one shop counts once for it).
+async fn content_by_shop(
+    txn: &DatabaseTransaction,
+    first_day: Day,
+    as_of: Day,
+) -> ApiResult<HashMap<i64, Vec<r::ContentSample>>> {
+    use entities::{content, content_score};
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let instant = |day: Day| {
+        chrono::DateTime::from_timestamp(i64::from(day) * 86_400, 0).expect("a day in range")
+    };
+    let mut q = Query::select();
+    q.column((product::Entity, product::Column::ShopId))
+        .column((content_score::Entity, content_score::Column::ContentId))
+        .column((content::Entity, content::Column::PublishedAt))
+        .column((content_score::Entity, content_score::Column::Score))
+        .from(content_score::Entity)
+        .inner_join(
+            content::Entity,
+            Expr::col((content::Entity, content::Column::Id))
+                .equals((content_score::Entity, content_score::Column::ContentId)),
+        )
+        .inner_join(
+            content_product::Entity,
+            Expr::col((content_product::Entity, content_product::Column::ContentId))
+                .equals((content::Entity, content::Column::Id)),
+        )
+        .inner_join(
+            product::Entity,
+            Expr::col((product::Entity, product::Column::Id))
+                .equals((content_product::Entity, content_product::Column::ProductId)),
+        )
+        .and_where(Expr::col((content_score::Entity, content_score::Column::Score)).is_not_null())
+        .and_where(
+            Expr::col((content::Entity, content::Column::PublishedAt)).gte(instant(first_day + 1)),
+        )
+        .and_where(
+            Expr::col((content::Entity, content::Column::PublishedAt)).lt(instant(as_of + 1)),
+        );
+    let rows = <SellingContent as sea_orm::FromQueryResult>::find_by_statement(
+        txn.get_database_backend().build(&q),
+    )
+    .all(txn)
+    .await?;
+    let mut out: HashMap<i64, Vec<r::ContentSample>> = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        if !seen.insert((row.shop_id, row.content_id)) {
+            continue;
+        }
+        out.entry(row.shop_id).or_default().push(r::ContentSample {
+            day: day_of(row.published_at),
+            score: row.score,
+        });
+    }
+    Ok(out)
 }
 
 /// Upheld violations in the window that weigh on each shop's content dimension: those against

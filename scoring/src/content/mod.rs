@@ -44,7 +44,7 @@ pub use config::{
 pub use creator::{AggregateScore, NicheMeans, RecentScore, Violation, aggregate_content_score};
 pub use error::ContentError;
 pub use explain::{CohortLabels, ComponentExplanation, Explanation, Suggestion};
-pub use pool::{PoolDecision, PoolStatus, evaluate_pool, initial_pool_size};
+pub use pool::{PoolDecision, PoolStatus, evaluate_pool, initial_pool_size, settle_pool};
 pub use score::{Assessment, ComponentScore, ContentScore, Scorer};
 pub use types::{
     CohortKey, Component, ContentKind, ContentPiece, Distribution, Engagement, FollowerTier,

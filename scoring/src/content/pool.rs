@@ -63,6 +63,45 @@ pub fn evaluate_pool(
     pool_status(distribution, score, frozen, config)
 }
 
+/// Evaluates a piece's pool as often as it keeps being promoted: a metric report is cumulative
+/// and may cover impressions far past the current pool's judging point (the recommender served
+/// them, so the piece earned those pools in the meantime), and a history loaded in bulk starts
+/// every piece in the initial pool. One [`evaluate_pool`] step per report would leave such a
+/// piece pools below where its own impressions prove it got to.
+///
+/// The decision is `Promoted` when the piece moved and is now collecting in its new pool;
+/// otherwise the last step's (`Held`, `Top`, `Frozen`, `Collecting`).
+pub fn settle_pool(
+    distribution: &Distribution,
+    score: Option<f64>,
+    frozen: bool,
+    config: &PoolConfig,
+) -> Result<PoolStatus, ContentError> {
+    config.validate()?;
+    settled_status(distribution, score, frozen, config)
+}
+
+/// [`settle_pool`] for a configuration already validated.
+pub(crate) fn settled_status(
+    distribution: &Distribution,
+    score: Option<f64>,
+    frozen: bool,
+    config: &PoolConfig,
+) -> Result<PoolStatus, ContentError> {
+    let mut at = *distribution;
+    let mut status = pool_status(&at, score, frozen, config)?;
+    let mut moved = false;
+    while status.decision == PoolDecision::Promoted {
+        moved = true;
+        at.pool = status.pool;
+        status = pool_status(&at, score, frozen, config)?;
+    }
+    if moved && status.decision == PoolDecision::Collecting {
+        status.decision = PoolDecision::Promoted;
+    }
+    Ok(status)
+}
+
 /// [`evaluate_pool`] for a configuration already validated.
 pub(crate) fn pool_status(
     distribution: &Distribution,
@@ -202,6 +241,32 @@ mod tests {
         assert_eq!((s.pool, s.decision), (4, PoolDecision::Promoted));
         assert_eq!(s.next_pool_size, None);
         assert_eq!(s.impressions_to_collect, 74_000);
+    }
+
+    #[test]
+    fn settling_climbs_as_far_as_impressions_and_score_justify() {
+        let c = PoolConfig::default();
+        // 9,000 impressions and a score of 65: judged in pool 0 (240) and pool 1 (1,660), clears
+        // 50 and 60, then collects in pool 2 (judged at 2,000 + 0.8 * 8,000 = 8,400: judged too,
+        // but 65 is below its 70).
+        let s = settle_pool(&dist(9_000, 0.5, 0), Some(65.0), false, &c).unwrap();
+        assert_eq!((s.pool, s.decision), (2, PoolDecision::Held));
+        // 5,000 impressions: promoted twice, still collecting in pool 2.
+        let s = settle_pool(&dist(5_000, 0.5, 0), Some(65.0), false, &c).unwrap();
+        assert_eq!((s.pool, s.decision), (2, PoolDecision::Promoted));
+        assert_eq!(s.impressions_to_collect, 3_400);
+        // A score of 95 and 99,000 impressions reaches the top.
+        let s = settle_pool(&dist(99_000, 0.5, 0), Some(95.0), false, &c).unwrap();
+        assert_eq!((s.pool, s.decision), (4, PoolDecision::Top));
+        // No promotion possible: the single step's answer.
+        let s = settle_pool(&dist(9_000, 0.5, 0), Some(40.0), false, &c).unwrap();
+        assert_eq!(
+            s,
+            evaluate_pool(&dist(9_000, 0.5, 0), Some(40.0), false, &c).unwrap()
+        );
+        // Frozen pieces stay.
+        let s = settle_pool(&dist(99_000, 0.5, 1), Some(95.0), true, &c).unwrap();
+        assert_eq!((s.pool, s.decision), (1, PoolDecision::Frozen));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pool::{PoolStatus, pool_status};
+use super::pool::{PoolStatus, settled_status};
 use super::{
     Cohort, CohortLevel, CohortSnapshot, Component, ContentConfig, ContentError, ContentKind,
 };
@@ -116,7 +116,7 @@ impl<'a> Scorer<'a> {
         Ok(Some(self.compose(piece, rates, percentiles, &cohort)))
     }
 
-    /// Score and traffic pool of a piece.
+    /// Score and traffic pool of a piece; the pool is settled (see [`super::settle_pool`]).
     pub fn assess(&self, piece: &ContentPiece) -> Result<Assessment, ContentError> {
         let score = self.score(piece)?;
         self.with_pool(piece, score)
@@ -224,7 +224,7 @@ impl<'a> Scorer<'a> {
         piece: &ContentPiece,
         score: Option<ContentScore>,
     ) -> Result<Assessment, ContentError> {
-        let pool = pool_status(
+        let pool = settled_status(
             &piece.distribution,
             score.map(|s| s.score),
             piece.moderation.is_frozen(),

@@ -18,8 +18,8 @@ use super::scalars::{id, parse_id};
 use crate::auth::Role::{Admin, Scout as ScoutRole};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
+use crate::ingest::BatchOutcome;
 use crate::ingest::scouts::ScoutInput;
-use crate::ingest::{BatchOutcome, IngestContext};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
@@ -222,10 +222,7 @@ impl ScoutMutation {
         ctx: &Context<'_>,
         items: Vec<ScoutInput>,
     ) -> Result<BatchOutcome> {
-        let ingest = IngestContext {
-            caller: caller(ctx)?.clone(),
-            now: Utc::now(),
-        };
+        let ingest = crate::ingest::graphql::context(ctx)?;
         Ok(crate::ingest::run(db(ctx), items, &ingest).await?)
     }
 

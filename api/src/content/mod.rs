@@ -1,0 +1,144 @@
+//! Content scores in the API: every piece's score and traffic pool kept current on metric and
+//! violation ingest, creators' rolling content scores next to them, and the full recompute.
+//! The maths is `scoring::content`; this module turns rows into its inputs and its results
+//! into rows.
+//!
+//! Pieces are scored against a [`Model`]: the cohort snapshot of the current window (28 days by
+//! default) and the niche means creators are shrunk toward. A server builds it at start-up and
+//! rebuilds it on a schedule; `flywheel recompute content` rebuilds it and rescores everything.
+
+mod pieces;
+pub mod recompute;
+mod rescore;
+pub mod stored;
+
+pub use rescore::rescore;
+
+use crate::error::{ApiError, ApiResult};
+use crate::rating::aggregates::day_of;
+use chrono::{DateTime, Duration, Utc};
+use scoring::content::{CohortSnapshot, ContentConfig, ContentError, NicheMeans, Scorer};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::sync::Arc;
+
+/// The content configuration in force: the documented defaults of `scoring::content`.
+pub fn config() -> &'static ContentConfig {
+    static CONFIG: std::sync::LazyLock<ContentConfig> =
+        std::sync::LazyLock::new(ContentConfig::default);
+    &CONFIG
+}
+
+/// What pieces are scored against: the cohorts of the current window and the niche means.
+pub struct Model {
+    pub snapshot: CohortSnapshot,
+    pub niche_means: NicheMeans,
+    pub markets: pieces::Markets,
+    pub built_at: DateTime<Utc>,
+}
+
+impl Model {
+    /// Builds the model as of `now` from the content published in the cohort window and the
+    /// stored scores of the creator window.
+    pub async fn build(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<Self> {
+        let config = config();
+        let markets = pieces::Markets::load(db).await?;
+        let since = now - Duration::days(i64::from(config.window_days));
+        let loaded = pieces::load(db, pieces::Filter::PublishedAfter(since), &markets).await?;
+        let snapshot = CohortSnapshot::build(loaded.iter().map(|l| &l.piece), day_of(now), config)
+            .map_err(content_error)?;
+        let niche_means = stored::niche_means(db, &markets, now).await?;
+        Ok(Self {
+            snapshot,
+            niche_means,
+            markets,
+            built_at: now,
+        })
+    }
+
+    /// A scorer over this model's snapshot.
+    pub fn scorer(&self) -> ApiResult<Scorer<'_>> {
+        Scorer::new(config(), &self.snapshot).map_err(content_error)
+    }
+}
+
+/// The model a server (or an import) scores with: built on first use, swapped whole on refresh
+/// so a scoring in flight keeps the snapshot it started with.
+pub struct ContentScoring {
+    db: DatabaseConnection,
+    model: std::sync::RwLock<Option<Arc<Model>>>,
+    building: tokio::sync::Mutex<()>,
+}
+
+impl ContentScoring {
+    /// Scoring over `db`; nothing is read until first use.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            model: std::sync::RwLock::new(None),
+            building: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn current(&self) -> Option<Arc<Model>> {
+        self.model
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The current model, built now if there is none yet.
+    pub async fn model(&self) -> ApiResult<Arc<Model>> {
+        if let Some(model) = self.current() {
+            return Ok(model);
+        }
+        let _building = self.building.lock().await;
+        match self.current() {
+            Some(model) => Ok(model),
+            None => self.rebuild().await,
+        }
+    }
+
+    /// Rebuilds the model from the database and swaps it in.
+    pub async fn refresh(&self) -> ApiResult<Arc<Model>> {
+        let _building = self.building.lock().await;
+        self.rebuild().await
+    }
+
+    async fn rebuild(&self) -> ApiResult<Arc<Model>> {
+        let started = std::time::Instant::now();
+        let model = Arc::new(Model::build(&self.db, Utc::now()).await?);
+        tracing::info!(
+            pieces = model.snapshot.piece_count(),
+            millis = started.elapsed().as_millis() as u64,
+            "content cohort snapshot built"
+        );
+        *self
+            .model
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::clone(&model));
+        Ok(model)
+    }
+
+    /// Refreshes the model every `every` (the first build at once), logging failures: scores
+    /// written meanwhile use the previous snapshot, which is what a schedule means.
+    pub fn spawn_refresh(self: Arc<Self>, every: std::time::Duration) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(err) = self.refresh().await {
+                    tracing::error!(?err, "content cohort snapshot refresh failed");
+                }
+            }
+        });
+    }
+}
+
+/// Scoring errors: impossible counts are the client's; anything else is ours.
+pub(crate) fn content_error(e: ContentError) -> ApiError {
+    match e {
+        ContentError::InvalidStats { .. } => ApiError::BadInput(e.to_string()),
+        other => ApiError::Internal(format!("content scoring: {other}")),
+    }
+}
