@@ -142,3 +142,21 @@ pub(crate) fn content_error(e: ContentError) -> ApiError {
         other => ApiError::Internal(format!("content scoring: {other}")),
     }
 }
+
+/// Explains a stored score against the current cohorts (the improvements name today's target
+/// rates); `None` while the piece has no score.
+pub async fn explain(
+    db: &impl ConnectionTrait,
+    model: &Model,
+    row: &entities::content_score::Model,
+    labels: &scoring::content::CohortLabels<'_>,
+) -> ApiResult<Option<scoring::content::Explanation>> {
+    let Some(score) = stored::score_of(row) else {
+        return Ok(None);
+    };
+    let loaded = pieces::load(db, pieces::Filter::Ids(&[row.content_id]), &model.markets).await?;
+    Ok(loaded
+        .first()
+        .map(|l| model.scorer().map(|s| s.explain(&l.piece, &score, labels)))
+        .transpose()?)
+}

@@ -94,6 +94,12 @@ impl Content {
             load_required::<creator::Entity, i64>(ctx, self.0.creator_id).await?,
         ))
     }
+    /// The piece's content score and traffic pool; null before it was first scored. Brands
+    /// see scores of public content only, scouts of their markets only.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    async fn score(&self, ctx: &Context<'_>) -> Result<Option<super::content_score::ContentScore>> {
+        super::content_score::ContentScore::of(ctx, &self.0).await
+    }
     /// The products the piece sells.
     async fn products(&self, ctx: &Context<'_>) -> Result<Vec<Product>> {
         let links = load_all::<content_product::Entity>(ctx, self.0.id).await?;

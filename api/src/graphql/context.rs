@@ -60,6 +60,18 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration)
             |m| m.id,
             window,
         ))
+        .data(one::<content_score::Entity, _>(
+            db,
+            content_score::Column::ContentId,
+            |m| m.content_id,
+            window,
+        ))
+        .data(one::<creator_content_score::Entity, _>(
+            db,
+            creator_content_score::Column::CreatorId,
+            |m| m.creator_id,
+            window,
+        ))
         .data(one::<shop_rating::Entity, _>(
             db,
             shop_rating::Column::ShopId,

@@ -60,6 +60,17 @@ impl Creator {
                 .into(),
         )
     }
+    /// The creator's rolling content score over recent pieces; null before the first scoring.
+    async fn content_score(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::content_score::CreatorContentScore>> {
+        Ok(
+            load::<entities::creator_content_score::Entity, i64>(ctx, self.0.id)
+                .await?
+                .map(super::content_score::CreatorContentScore),
+        )
+    }
     /// The creator's niches, largest share first.
     async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<CreatorNiche>> {
         let mut links = load_all::<creator_niche::Entity>(ctx, self.0.id).await?;

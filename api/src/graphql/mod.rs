@@ -4,6 +4,7 @@ mod aliases;
 mod brands;
 mod collaborations;
 mod content;
+mod content_score;
 pub mod context;
 mod creators;
 mod loaders;
@@ -28,6 +29,7 @@ pub struct Query(
     markets::MarketQuery,
     creators::CreatorQuery,
     content::ContentQuery,
+    content_score::ContentScoreQuery,
     brands::BrandQuery,
     shops::ShopQuery,
     ratings::RatingQuery,
@@ -39,6 +41,7 @@ pub struct Query(
 pub struct Mutation(
     crate::ingest::graphql::IngestMutation,
     scouts::ScoutMutation,
+    content_score::ContentScoreMutation,
 );
 
 /// Flywheel's schema type.

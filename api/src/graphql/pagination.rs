@@ -34,6 +34,47 @@ impl ConnectionFields {
     }
 }
 
+impl ConnectionFields {
+    /// Fields whose `totalCount` counts the rows of `select` (only when asked for).
+    pub fn counting<E>(db: &DatabaseConnection, select: &Select<E>) -> Self
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        let db = db.clone();
+        let select = select.clone();
+        Self {
+            count: Arc::new(move || {
+                let db = db.clone();
+                let select = select.clone();
+                Box::pin(async move { Ok(select.count(&db).await?) })
+            }),
+        }
+    }
+}
+
+/// Encodes a position in a ranking (score, then id) as an opaque cursor; the score's bits
+/// keep it exact.
+pub fn encode_rank_cursor(score: f64, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("rank:{:016x}:{id}", score.to_bits()))
+}
+
+/// Decodes a cursor made by [`encode_rank_cursor`].
+pub fn decode_rank_cursor(cursor: &str) -> ApiResult<(f64, i64)> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            let (bits, id) = s.strip_prefix("rank:")?.split_once(':')?;
+            Some((
+                f64::from_bits(u64::from_str_radix(bits, 16).ok()?),
+                id.parse().ok()?,
+            ))
+        })
+        .ok_or_else(|| ApiError::bad(format!("after: {cursor:?} is not a cursor from this API")))
+}
+
 /// A page of `N` with Relay's edges, cursors and pageInfo.
 pub type Page<N> = Connection<String, N, ConnectionFields>;
 
@@ -80,13 +121,7 @@ where
 {
     let limit = page_size(first)?;
     let after = after.as_deref().map(decode_cursor).transpose()?;
-    let count_db = db.clone();
-    let count_select = select.clone();
-    let count: CountFn = Arc::new(move || {
-        let db = count_db.clone();
-        let select = count_select.clone();
-        Box::pin(async move { Ok(select.count(&db).await?) })
-    });
+    let fields = ConnectionFields::counting(db, &select);
     let mut page = select.order_by_asc(id_column).limit(limit + 1);
     if let Some(after) = after {
         page = page.filter(id_column.gt(after));
@@ -94,8 +129,7 @@ where
     let mut rows = page.all(db).await?;
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let mut connection =
-        Connection::with_additional_fields(after.is_some(), has_next, ConnectionFields { count });
+    let mut connection = Connection::with_additional_fields(after.is_some(), has_next, fields);
     connection.edges.extend(
         rows.into_iter()
             .map(|row| Edge::new(encode_cursor(id_of(&row)), node(row))),
@@ -110,6 +144,11 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
+        assert_eq!(
+            decode_rank_cursor(&encode_rank_cursor(61.25, 7)).unwrap(),
+            (61.25, 7)
+        );
+        assert!(decode_rank_cursor(&encode_cursor(7)).is_err());
         assert!(decode_cursor("nope").is_err());
         assert!(page_size(Some(101)).is_err());
         assert!(page_size(Some(0)).is_err());

@@ -155,6 +155,9 @@ impl Kind for ContentInput {
             wanted,
         )
         .await?;
+        // New pieces get their initial pool; a changed niche or kind moves a piece's cohort.
+        let pieces: Vec<i64> = ids.values().map(|c| c.id).collect();
+        crate::content::rescore(txn, &ctx.content, &pieces, &[], now).await?;
         let fates: Vec<Written> = written
             .iter()
             .zip(changed)

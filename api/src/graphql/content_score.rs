@@ -1,0 +1,401 @@
+//! Content scores in GraphQL: a piece's score with its components, traffic pool and what would
+//! lift it; a creator's rolling content score; and the top content of a market or niche.
+
+use super::content::Content;
+use super::context::{db, load, load_required};
+use super::pagination::{
+    ConnectionFields, Page, decode_rank_cursor, encode_rank_cursor, page_size,
+};
+use super::scalars::parse_id;
+use crate::auth::Role::{Admin, Brand, Scout};
+use crate::auth::{Caller, Role, RoleGuard, caller};
+use crate::content::ContentScoring;
+use crate::error::ApiError;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::enums::{CohortLevel, ContentKind, PoolDecision};
+use entities::{content, content_score, creator_content_score, market, niche};
+use scoring::content::{CohortLabels, Explanation};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Brands see public content only: a piece removed by moderation (a severe upheld violation)
+/// is visible to admins and scouts, who handle it.
+fn require_public(caller: &Caller, row: &content_score::Model) -> Result<(), ApiError> {
+    if caller.role == Role::Brand && row.frozen {
+        return Err(ApiError::Forbidden(format!(
+            "content {} was removed by moderation",
+            row.content_id
+        )));
+    }
+    Ok(())
+}
+
+/// The score of one piece, as stored by the last rescoring.
+pub struct ContentScore {
+    row: content_score::Model,
+    explanation: OnceCell<Option<Explanation>>,
+}
+
+impl ContentScore {
+    /// The score of a piece the caller may see.
+    pub async fn of(ctx: &Context<'_>, piece: &content::Model) -> Result<Option<Self>> {
+        let author = load_required::<entities::creator::Entity, i64>(ctx, piece.creator_id).await?;
+        let caller = caller(ctx)?;
+        caller.require_creator_market(&author.market_code)?;
+        let Some(row) = load::<content_score::Entity, i64>(ctx, piece.id).await? else {
+            return Ok(None);
+        };
+        require_public(caller, &row)?;
+        Ok(Some(Self {
+            row,
+            explanation: OnceCell::new(),
+        }))
+    }
+
+    async fn explanation(&self, ctx: &Context<'_>) -> Result<Option<&Explanation>> {
+        let explanation = self
+            .explanation
+            .get_or_try_init(|| async {
+                let row = &self.row;
+                let leaf = load_required::<niche::Entity, i64>(ctx, row.niche_id).await?;
+                let parent = match leaf.parent_id {
+                    Some(p) => load_required::<niche::Entity, i64>(ctx, p).await?,
+                    None => leaf.clone(),
+                };
+                let labels = CohortLabels {
+                    market: &row.market_code,
+                    niche: &leaf.name,
+                    parent_niche: &parent.name,
+                };
+                let model = ctx.data_unchecked::<Arc<ContentScoring>>().model().await?;
+                Ok::<_, async_graphql::Error>(
+                    crate::content::explain(db(ctx), &model, row, &labels).await?,
+                )
+            })
+            .await?;
+        Ok(explanation.as_ref())
+    }
+}
+
+/// Where a piece stands in the traffic-pool ladder.
+#[derive(SimpleObject)]
+pub struct TrafficPool {
+    /// 0 is the initial pool (100-500 impressions by account weight), then the ladder.
+    pub index: i64,
+    /// Cumulative impressions the current pool reaches.
+    pub size: i64,
+    /// Size of the next pool; null in the top pool or when frozen.
+    pub next_size: Option<i64>,
+    /// Score needed to move to the next pool.
+    pub score_needed: Option<f64>,
+    /// Impressions still to collect before the pool judges the piece (or to fill the top pool).
+    pub impressions_to_collect: i64,
+    /// What the latest evaluation decided.
+    pub decision: PoolDecision,
+}
+
+/// One scored component: the rate, its cohort percentile and the points it earns.
+#[derive(SimpleObject)]
+pub struct ScoreComponent {
+    /// Creator-facing name, e.g. "comment rate".
+    pub name: String,
+    pub rate: f64,
+    /// The rate as a creator reads it, e.g. "1.4%" or "23 s".
+    pub display_rate: String,
+    /// Percentile in the cohort (0-100).
+    pub percentile: f64,
+    pub weight: f64,
+    pub points: f64,
+    /// The cohort the percentile was taken in.
+    pub cohort_level: CohortLevel,
+    /// The component in words.
+    pub text: String,
+}
+
+/// A change that would add points, best first.
+#[derive(SimpleObject)]
+pub struct Improvement {
+    /// The component to improve; null for advice not tied to one (e.g. the value grade).
+    pub component: Option<String>,
+    pub target_percentile: Option<f64>,
+    /// The rate that reaches the target percentile in today's cohort.
+    pub target_rate: Option<f64>,
+    /// Points the change adds.
+    pub gain: f64,
+    pub text: String,
+}
+
+fn level(l: scoring::content::CohortLevel) -> CohortLevel {
+    match l {
+        scoring::content::CohortLevel::Niche => CohortLevel::Niche,
+        scoring::content::CohortLevel::ParentNiche => CohortLevel::ParentNiche,
+        scoring::content::CohortLevel::Market => CohortLevel::Market,
+    }
+}
+
+#[Object]
+impl ContentScore {
+    /// 0-100; null while the piece has no views yet.
+    async fn total(&self) -> Option<f64> {
+        self.row.score
+    }
+    /// 0-1: how far the score rests on enough views and enough peers.
+    async fn confidence(&self) -> f64 {
+        self.row.confidence
+    }
+    /// A severe upheld violation zeroed the score and froze distribution.
+    async fn frozen(&self) -> bool {
+        self.row.frozen
+    }
+    /// Weighted cohort percentiles, before the value-grade factor and penalties.
+    async fn base(&self) -> Option<f64> {
+        self.row.base
+    }
+    /// The value grade's multiplier (strongly useful content earns more).
+    async fn value_factor(&self) -> Option<f64> {
+        self.row.value_factor
+    }
+    /// Points taken off for upheld violations.
+    async fn penalty(&self) -> Option<f64> {
+        self.row.penalty
+    }
+    /// Pieces in the cohort the percentiles were taken in.
+    async fn peers(&self) -> i64 {
+        self.row.peers
+    }
+    /// Views (videos) or viewers (live streams) the rates rest on.
+    async fn audience(&self) -> i64 {
+        self.row.audience
+    }
+    /// The cohort level: the niche, or its parent or the market when the niche was too small.
+    async fn cohort_level(&self) -> Option<CohortLevel> {
+        self.row.cohort_level
+    }
+    /// Version of the content configuration that made the score.
+    async fn config_version(&self) -> i64 {
+        self.row.config_version
+    }
+    async fn scored_at(&self) -> DateTime<Utc> {
+        self.row.scored_at
+    }
+    /// The traffic pool the piece has earned, and what the next one takes.
+    async fn pool(&self) -> TrafficPool {
+        let r = &self.row;
+        TrafficPool {
+            index: r.pool,
+            size: r.pool_size,
+            next_size: r.next_pool_size,
+            score_needed: r.score_needed,
+            impressions_to_collect: r.impressions_to_collect,
+            decision: r.decision,
+        }
+    }
+    /// The score in one sentence.
+    async fn summary(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.explanation(ctx).await?.map(|e| e.summary.clone()))
+    }
+    /// The four components (empty while there is no score).
+    async fn components(&self, ctx: &Context<'_>) -> Result<Vec<ScoreComponent>> {
+        let Some(e) = self.explanation(ctx).await? else {
+            return Ok(vec![]);
+        };
+        Ok(e.components
+            .iter()
+            .map(|c| ScoreComponent {
+                name: c.component.name().to_owned(),
+                rate: c.rate,
+                display_rate: c.component.format_value(c.rate),
+                percentile: c.percentile,
+                weight: c.weight,
+                points: c.points,
+                cohort_level: level(c.level),
+                text: c.text.clone(),
+            })
+            .collect())
+    }
+    /// The one or two changes that would add the most points.
+    async fn improvements(&self, ctx: &Context<'_>) -> Result<Vec<Improvement>> {
+        let Some(e) = self.explanation(ctx).await? else {
+            return Ok(vec![]);
+        };
+        Ok(e.suggestions
+            .iter()
+            .map(|s| Improvement {
+                component: s.component.map(|c| c.name().to_owned()),
+                target_percentile: s.target_percentile,
+                target_rate: s.target_rate,
+                gain: s.gain,
+                text: s.text.clone(),
+            })
+            .collect())
+    }
+}
+
+/// A creator's rolling content score: a trimmed mean of recent pieces, shrunk toward the niche
+/// mean when there are few, minus upheld violations.
+pub struct CreatorContentScore(pub creator_content_score::Model);
+
+#[Object]
+impl CreatorContentScore {
+    /// 0-100.
+    async fn score(&self) -> f64 {
+        self.0.score
+    }
+    /// Trimmed mean of the recent pieces' scores; null without scored pieces.
+    async fn trimmed_mean(&self) -> Option<f64> {
+        self.0.trimmed_mean
+    }
+    /// Scored pieces in the window.
+    async fn pieces(&self) -> i64 {
+        self.0.pieces
+    }
+    /// The niche mean the score is shrunk toward.
+    async fn prior_mean(&self) -> f64 {
+        self.0.prior_mean
+    }
+    /// Weight of the niche mean in the score (0-1).
+    async fn prior_share(&self) -> f64 {
+        self.0.prior_share
+    }
+    /// Points taken off for upheld violations in the window.
+    async fn penalty(&self) -> f64 {
+        self.0.penalty
+    }
+    /// 0-1: the share of the score resting on the creator's own pieces.
+    async fn confidence(&self) -> f64 {
+        self.0.confidence
+    }
+    async fn config_version(&self) -> i64 {
+        self.0.config_version
+    }
+    async fn scored_at(&self) -> DateTime<Utc> {
+        self.0.scored_at
+    }
+}
+
+/// Top-content queries.
+#[derive(Default)]
+pub struct ContentScoreQuery;
+
+#[Object]
+impl ContentScoreQuery {
+    /// Content of a market ranked by score, best first (ties by id), optionally in one niche
+    /// (a parent niche includes its children) and of one kind. Pieces without views are left
+    /// out; brands see public content only; scouts only their markets.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    async fn top_content(
+        &self,
+        ctx: &Context<'_>,
+        market: String,
+        niche: Option<ID>,
+        kind: Option<ContentKind>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Content>> {
+        let caller = caller(ctx)?;
+        caller.require_creator_market(&market)?;
+        let limit = page_size(first)?;
+        let after = after.as_deref().map(decode_rank_cursor).transpose()?;
+        let db = db(ctx);
+        if load::<market::Entity, String>(ctx, market.clone())
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::not_found("market", &market).into());
+        }
+        use content_score::Column as S;
+        let mut select = content_score::Entity::find()
+            .filter(S::MarketCode.eq(market.as_str()))
+            .filter(S::Score.is_not_null());
+        if let Some(niche) = niche {
+            let id = parse_id("niche", &niche)?;
+            if load::<niche::Entity, i64>(ctx, id).await?.is_none() {
+                return Err(ApiError::not_found("niche", id).into());
+            }
+            let mut ids: Vec<i64> = niche::Entity::find()
+                .filter(niche::Column::ParentId.eq(id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|n| n.id)
+                .collect();
+            ids.push(id);
+            select = select.filter(S::NicheId.is_in(ids));
+        }
+        if let Some(kind) = kind {
+            select = select.filter(S::Kind.eq(kind));
+        }
+        if caller.role == Role::Brand {
+            select = select.filter(S::Frozen.eq(false));
+        }
+        let fields = ConnectionFields::counting(db, &select);
+        let mut page = select
+            .order_by_desc(S::Score)
+            .order_by_asc(S::ContentId)
+            .limit(limit + 1);
+        if let Some((score, id)) = after {
+            page = page.filter(
+                Condition::any().add(S::Score.lt(score)).add(
+                    Condition::all()
+                        .add(S::Score.eq(score))
+                        .add(S::ContentId.gt(id)),
+                ),
+            );
+        }
+        let mut rows = page.all(db).await?;
+        let has_next = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let ids: Vec<i64> = rows.iter().map(|r| r.content_id).collect();
+        let pieces = super::context::load_each::<content::Entity, i64>(ctx, ids).await?;
+        let mut connection = Connection::with_additional_fields(after.is_some(), has_next, fields);
+        connection
+            .edges
+            .extend(rows.iter().zip(pieces).map(|(row, piece)| {
+                Edge::new(
+                    encode_rank_cursor(row.score.unwrap_or_default(), row.content_id),
+                    Content(piece),
+                )
+            }));
+        Ok(connection)
+    }
+}
+
+/// What a full content recompute did.
+#[derive(SimpleObject)]
+pub struct ContentRecompute {
+    /// Pieces rescored (with or without views).
+    pub pieces: u64,
+    /// Pieces with a score.
+    pub scored: u64,
+    /// Creators given a content score.
+    pub creators: u64,
+    /// Pieces in the new cohort snapshot.
+    pub snapshot_pieces: u64,
+}
+
+/// Content-score jobs.
+#[derive(Default)]
+pub struct ContentScoreMutation;
+
+#[Object]
+impl ContentScoreMutation {
+    /// Rebuilds the cohort snapshot, rescores every piece and creator in one transaction, and
+    /// makes this server score new metrics against the new snapshot (what `flywheel recompute
+    /// content` does, plus the swap): run it after a bulk import.
+    #[graphql(guard = "RoleGuard(&[Admin])")]
+    async fn recompute_content_scores(&self, ctx: &Context<'_>) -> Result<ContentRecompute> {
+        let summary = crate::content::recompute::run(db(ctx), Utc::now(), &|_, _, _| {}).await?;
+        ctx.data_unchecked::<Arc<ContentScoring>>()
+            .refresh()
+            .await?;
+        Ok(ContentRecompute {
+            pieces: summary.pieces as u64,
+            scored: summary.scored as u64,
+            creators: summary.creators as u64,
+            snapshot_pieces: summary.snapshot_pieces as u64,
+        })
+    }
+}
