@@ -155,8 +155,8 @@ pub async fn explain(
         return Ok(None);
     };
     let loaded = pieces::load(db, pieces::Filter::Ids(&[row.content_id]), &model.markets).await?;
-    Ok(loaded
+    loaded
         .first()
         .map(|l| model.scorer().map(|s| s.explain(&l.piece, &score, labels)))
-        .transpose()?)
+        .transpose()
 }

@@ -1,6 +1,6 @@
 //! Prospect suggestions: a market's creators not yet in an open pipeline entry, ranked by
 //! `scoring::pipeline::prospect_score` over what is stored now (followers, e-commerce
-//! capability, engagement summed over their content, attributed orders).
+//! capability, content score or raw engagement, attributed orders).
 //!
 //! Every candidate of the market is scored in memory: three grouped statements, then
 //! O(candidates) work, which stays well under a second for tens of thousands of creators.
@@ -8,7 +8,7 @@
 use super::super::creators::{Creator, in_niche};
 use crate::error::{ApiError, ApiResult};
 use async_graphql::SimpleObject;
-use entities::{content, creator, market, order, pipeline_entry};
+use entities::{content, creator, creator_content_score, market, order, pipeline_entry};
 use scoring::pipeline::{ProspectSignals, prospect_score};
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
@@ -30,10 +30,10 @@ pub struct Filter {
 #[derive(SimpleObject)]
 pub struct ProspectSuggestion {
     pub creator: Creator,
-    /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement (likes, comments
-    /// and shares per view over its content, one half at 5%), 25% sales (attributed orders,
-    /// one half at 20), 15% e-commerce capability. Content score and predicted LTV replace
-    /// the engagement and sales parts once those models are stored.
+    /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement (the creator's
+    /// content score; before it is first scored, likes, comments and shares per view over its
+    /// content, one half at 5%), 25% sales (attributed orders, one half at 20), 15%
+    /// e-commerce capability. Predicted LTV replaces the sales part once it is stored.
     pub score: f64,
     pub reach: f64,
     pub engagement: f64,
@@ -120,6 +120,14 @@ pub async fn suggestions(
         .into_iter()
         .collect();
 
+    let content_scores: HashMap<i64, f64> = creator_content_score::Entity::find()
+        .filter(creator_content_score::Column::CreatorId.in_subquery(ids()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.creator_id, s.score))
+        .collect();
+
     let mut ranked: Vec<(creator::Model, scoring::pipeline::ProspectScore, i64)> = candidates
         .into_iter()
         .map(|c| {
@@ -133,8 +141,8 @@ pub async fn suggestions(
                 comments,
                 shares,
                 orders: attributed,
-                // Hook: pass the stored content score and LTV rank here once they are kept.
-                content_score: None,
+                content_score: content_scores.get(&c.id).copied(),
+                // Hook: pass the stored LTV rank here once it is kept.
                 ltv_rank: None,
             };
             (c, prospect_score(&signals), attributed)
