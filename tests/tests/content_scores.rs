@@ -267,6 +267,32 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     let share = creator["priorShare"].as_f64().unwrap();
     assert!(share > 0.0 && share < 0.5, "{creator}");
 
+    // The shop whose serum the strong piece sells: one piece, shrunk toward the market mean.
+    let shop_query =
+        "query($id: ID!) { shop(id: $id) { contentScore { score pieces priorMean priorShare } } }";
+    let glow = s.token(Role::Shop, None, Some(f.shop_glow), &[]);
+    let shop_score = s
+        .ok(&glow, shop_query, json!({ "id": f.shop_glow.to_string() }))
+        .await["shop"]["contentScore"]
+        .clone();
+    assert_eq!(shop_score["pieces"], 1, "{shop_score}");
+    let (prior, share) = (
+        shop_score["priorMean"].as_f64().unwrap(),
+        shop_score["priorShare"].as_f64().unwrap(),
+    );
+    assert!((share - 5.0 / 6.0).abs() < 1e-9, "{shop_score}");
+    let expected = share * prior + (1.0 - share) * total;
+    assert!((shop_score["score"].as_f64().unwrap() - expected).abs() < 1e-9);
+    let paws = s.token(Role::Shop, None, Some(f.shop_paws), &[]);
+    let body = s
+        .gql(
+            Some(&paws),
+            shop_query,
+            json!({ "id": f.shop_glow.to_string() }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+
     // A severe upheld violation zeroes the score and freezes the pool.
     ingest(&s, "recordViolations", "ViolationInput", json!([
         {"externalId": "v-sev", "subjectKind": "CONTENT", "subject": "ct-new", "severity": "SEVERE",
@@ -284,8 +310,7 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     assert_eq!(score(&s, &scout_us, &weak_id).await["total"], weak["total"]);
     let scout_gb = s.token(Role::Scout, None, None, &["GB"]);
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
-    let shop = s.token(Role::Shop, None, Some(f.shop_glow), &[]);
-    for (token, id) in [(&scout_gb, &weak_id), (&shop, &weak_id), (&brand, &new_id)] {
+    for (token, id) in [(&scout_gb, &weak_id), (&glow, &weak_id), (&brand, &new_id)] {
         let body = s.gql(Some(token), SCORE, json!({ "id": id })).await;
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
     }

@@ -13,6 +13,7 @@ mod rescore;
 pub mod stored;
 
 pub use rescore::rescore;
+pub use stored::{SellingPiece, selling_content, shop_score};
 
 use crate::error::{ApiError, ApiResult};
 use crate::rating::aggregates::day_of;

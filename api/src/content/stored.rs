@@ -366,3 +366,100 @@ pub async fn write_creators(
     }
     Ok(())
 }
+
+/// A scored piece selling a shop's products.
+#[derive(FromQueryResult)]
+pub struct SellingPiece {
+    pub shop_id: i64,
+    pub content_id: i64,
+    pub published_at: DateTime<Utc>,
+    pub score: f64,
+}
+
+/// Scored pieces published in `[from, until)` that sell products of the given shops (all shops
+/// when `None`); a piece selling two products of one shop is listed once for it.
+pub async fn selling_content(
+    db: &impl ConnectionTrait,
+    shops: Option<&[i64]>,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> ApiResult<Vec<SellingPiece>> {
+    use entities::{content_product, product};
+    let mut q = Query::select();
+    q.column((product::Entity, product::Column::ShopId))
+        .column((content_score::Entity, content_score::Column::ContentId))
+        .column((content::Entity, content::Column::PublishedAt))
+        .column((content_score::Entity, content_score::Column::Score))
+        .from(content_score::Entity)
+        .inner_join(
+            content::Entity,
+            Expr::col((content::Entity, content::Column::Id))
+                .equals((content_score::Entity, content_score::Column::ContentId)),
+        )
+        .inner_join(
+            content_product::Entity,
+            Expr::col((content_product::Entity, content_product::Column::ContentId))
+                .equals((content::Entity, content::Column::Id)),
+        )
+        .inner_join(
+            product::Entity,
+            Expr::col((product::Entity, product::Column::Id))
+                .equals((content_product::Entity, content_product::Column::ProductId)),
+        )
+        .and_where(Expr::col((content_score::Entity, content_score::Column::Score)).is_not_null())
+        .and_where(Expr::col((content::Entity, content::Column::PublishedAt)).gte(from))
+        .and_where(Expr::col((content::Entity, content::Column::PublishedAt)).lt(until));
+    if let Some(ids) = shops {
+        q.and_where(Expr::col((product::Entity, product::Column::ShopId)).is_in(ids.to_vec()));
+    }
+    let rows = SellingPiece::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|r| seen.insert((r.shop_id, r.content_id)))
+        .collect())
+}
+
+/// A shop's content score over the content selling its products, by the creator rule: the
+/// trimmed mean of recent pieces shrunk toward its market's mean, minus upheld violations
+/// against the shop or that content.
+pub async fn shop_score(
+    db: &impl ConnectionTrait,
+    means: &sc::NicheMeans,
+    markets: &Markets,
+    shop: &entities::shop::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<sc::AggregateScore> {
+    let since = window_start(now);
+    let pieces = selling_content(db, Some(&[shop.id]), since, now + Duration::seconds(1)).await?;
+    let content_ids: Vec<i64> = pieces.iter().map(|p| p.content_id).collect();
+    let against = violation::Entity::find()
+        .filter(violation::Column::Upheld.eq(true))
+        .filter(violation::Column::OccurredAt.gt(since))
+        .filter(
+            sea_orm::Condition::any()
+                .add(violation::Column::ShopId.eq(shop.id))
+                .add(violation::Column::ContentId.is_in(content_ids)),
+        )
+        .all(db)
+        .await?;
+    let recent: Vec<sc::RecentScore> = pieces
+        .iter()
+        .map(|p| sc::RecentScore {
+            score: p.score,
+            published_day: day_of(p.published_at),
+        })
+        .collect();
+    let violations: Vec<sc::Violation> = against
+        .iter()
+        .map(|v| sc::Violation {
+            severity: severity(v.severity),
+            day: day_of(v.occurred_at),
+        })
+        .collect();
+    let prior = means.prior(markets.id(&shop.market_code), sc::NicheId(u32::MAX));
+    sc::aggregate_content_score(&recent, &violations, prior, day_of(now), &config().creator)
+        .map_err(content_error)
+}

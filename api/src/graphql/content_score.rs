@@ -234,46 +234,66 @@ impl ContentScore {
     }
 }
 
-/// A creator's rolling content score: a trimmed mean of recent pieces, shrunk toward the niche
-/// mean when there are few, minus upheld violations.
-pub struct CreatorContentScore(pub creator_content_score::Model);
-
-#[Object]
-impl CreatorContentScore {
+/// A creator's (or shop's) rolling content score: a trimmed mean of recent pieces, shrunk toward
+/// the niche (or market) mean when there are few, minus upheld violations.
+#[derive(SimpleObject)]
+pub struct AggregateContentScore {
     /// 0-100.
-    async fn score(&self) -> f64 {
-        self.0.score
-    }
+    pub score: f64,
     /// Trimmed mean of the recent pieces' scores; null without scored pieces.
-    async fn trimmed_mean(&self) -> Option<f64> {
-        self.0.trimmed_mean
-    }
+    pub trimmed_mean: Option<f64>,
     /// Scored pieces in the window.
-    async fn pieces(&self) -> i64 {
-        self.0.pieces
-    }
-    /// The niche mean the score is shrunk toward.
-    async fn prior_mean(&self) -> f64 {
-        self.0.prior_mean
-    }
-    /// Weight of the niche mean in the score (0-1).
-    async fn prior_share(&self) -> f64 {
-        self.0.prior_share
-    }
+    pub pieces: i64,
+    /// The mean the score is shrunk toward.
+    pub prior_mean: f64,
+    /// Weight of that mean in the score (0-1).
+    pub prior_share: f64,
     /// Points taken off for upheld violations in the window.
-    async fn penalty(&self) -> f64 {
-        self.0.penalty
+    pub penalty: f64,
+    /// 0-1: the share of the score resting on the pieces themselves.
+    pub confidence: f64,
+    pub config_version: i64,
+    pub scored_at: DateTime<Utc>,
+}
+
+impl From<creator_content_score::Model> for AggregateContentScore {
+    fn from(m: creator_content_score::Model) -> Self {
+        Self {
+            score: m.score,
+            trimmed_mean: m.trimmed_mean,
+            pieces: m.pieces,
+            prior_mean: m.prior_mean,
+            prior_share: m.prior_share,
+            penalty: m.penalty,
+            confidence: m.confidence,
+            config_version: m.config_version,
+            scored_at: m.scored_at,
+        }
     }
-    /// 0-1: the share of the score resting on the creator's own pieces.
-    async fn confidence(&self) -> f64 {
-        self.0.confidence
-    }
-    async fn config_version(&self) -> i64 {
-        self.0.config_version
-    }
-    async fn scored_at(&self) -> DateTime<Utc> {
-        self.0.scored_at
-    }
+}
+
+/// `Shop.contentScore`: computed on read from the stored scores of the content selling the
+/// shop's products; the shop itself, its brand and admins may read it.
+pub async fn shop_content_score(
+    ctx: &Context<'_>,
+    shop: &entities::shop::Model,
+) -> Result<AggregateContentScore> {
+    caller(ctx)?.require_shop(shop.id, shop.brand_id)?;
+    let model = ctx.data_unchecked::<Arc<ContentScoring>>().model().await?;
+    let now = Utc::now();
+    let a =
+        crate::content::shop_score(db(ctx), &model.niche_means, &model.markets, shop, now).await?;
+    Ok(AggregateContentScore {
+        score: a.score,
+        trimmed_mean: a.trimmed_mean,
+        pieces: a.pieces as i64,
+        prior_mean: a.prior_mean,
+        prior_share: a.prior_share,
+        penalty: a.penalty,
+        confidence: a.confidence,
+        config_version: i64::from(crate::content::config().version),
+        scored_at: now,
+    })
 }
 
 /// Top-content queries.

@@ -64,11 +64,11 @@ impl Creator {
     async fn content_score(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Option<super::content_score::CreatorContentScore>> {
+    ) -> Result<Option<super::content_score::AggregateContentScore>> {
         Ok(
             load::<entities::creator_content_score::Entity, i64>(ctx, self.0.id)
                 .await?
-                .map(super::content_score::CreatorContentScore),
+                .map(Into::into),
         )
     }
     /// The creator's niches, largest share first.

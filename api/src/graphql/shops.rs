@@ -69,6 +69,14 @@ impl Shop {
     async fn rating(&self, ctx: &Context<'_>) -> Result<Option<super::ratings::ShopRating>> {
         super::ratings::rating(ctx, &self.0).await
     }
+    /// Content score over the recent content selling the shop's products (the creator rule:
+    /// trimmed mean, shrunk toward the market mean, minus upheld violations).
+    async fn content_score(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<super::content_score::AggregateContentScore> {
+        super::content_score::shop_content_score(ctx, &self.0).await
+    }
     /// Every stored evaluation of the shop's rating, oldest first.
     async fn rating_history(
         &self,

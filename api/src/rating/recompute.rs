@@ -10,6 +10,7 @@
 use super::aggregates::{day_of, to_aggregate};
 use super::config_version;
 use super::view::{ImprovementView, MetricView, date_of, day_of_date, tier};
+use crate::content::selling_content;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::{Severity, SubjectKind};
@@ -197,70 +198,23 @@ fn rating_error(shop: Option<i64>, e: RatingError) -> ApiError {
     }
 }
 
-#[derive(sea_orm::FromQueryResult)]
-struct SellingContent {
-    shop_id: i64,
-    content_id: i64,
-    published_at: chrono::DateTime<chrono::Utc>,
-    score: f64,
-}
-
-/// Scores of the content published in the window that sells each shop's products (a piece
-/// selling two products of one shop counts once for it).
+/// Scores of the content published in the window that sells each shop's products.
 async fn content_by_shop(
     txn: &DatabaseTransaction,
     first_day: Day,
     as_of: Day,
 ) -> ApiResult<HashMap<i64, Vec<r::ContentSample>>> {
-    use entities::{content, content_score};
-    use sea_orm::ConnectionTrait;
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let instant = |day: Day| {
         chrono::DateTime::from_timestamp(i64::from(day) * 86_400, 0).expect("a day in range")
     };
-    let mut q = Query::select();
-    q.column((product::Entity, product::Column::ShopId))
-        .column((content_score::Entity, content_score::Column::ContentId))
-        .column((content::Entity, content::Column::PublishedAt))
-        .column((content_score::Entity, content_score::Column::Score))
-        .from(content_score::Entity)
-        .inner_join(
-            content::Entity,
-            Expr::col((content::Entity, content::Column::Id))
-                .equals((content_score::Entity, content_score::Column::ContentId)),
-        )
-        .inner_join(
-            content_product::Entity,
-            Expr::col((content_product::Entity, content_product::Column::ContentId))
-                .equals((content::Entity, content::Column::Id)),
-        )
-        .inner_join(
-            product::Entity,
-            Expr::col((product::Entity, product::Column::Id))
-                .equals((content_product::Entity, content_product::Column::ProductId)),
-        )
-        .and_where(Expr::col((content_score::Entity, content_score::Column::Score)).is_not_null())
-        .and_where(
-            Expr::col((content::Entity, content::Column::PublishedAt)).gte(instant(first_day + 1)),
-        )
-        .and_where(
-            Expr::col((content::Entity, content::Column::PublishedAt)).lt(instant(as_of + 1)),
-        );
-    let rows = <SellingContent as sea_orm::FromQueryResult>::find_by_statement(
-        txn.get_database_backend().build(&q),
-    )
-    .all(txn)
-    .await?;
     let mut out: HashMap<i64, Vec<r::ContentSample>> = HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    for row in rows {
-        if !seen.insert((row.shop_id, row.content_id)) {
-            continue;
-        }
-        out.entry(row.shop_id).or_default().push(r::ContentSample {
-            day: day_of(row.published_at),
-            score: row.score,
-        });
+    for piece in selling_content(txn, None, instant(first_day + 1), instant(as_of + 1)).await? {
+        out.entry(piece.shop_id)
+            .or_default()
+            .push(r::ContentSample {
+                day: day_of(piece.published_at),
+                score: piece.score,
+            });
     }
     Ok(out)
 }
