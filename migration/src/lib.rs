@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261125_000001_marketplace;
 mod m20261125_000002_shop_rating;
+mod m20261125_000004_ltv;
 
 /// Applies Flywheel's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_marketplace::Migration),
             Box::new(m20261125_000002_shop_rating::Migration),
+            Box::new(m20261125_000004_ltv::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use entities::shop_rating::EvaluationKind;
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::DatabaseConnection;
 
 /// What to recompute.
 #[derive(Subcommand, Debug)]
@@ -14,6 +15,20 @@ pub enum RecomputeArgs {
     /// Evaluate every shop's rating and store the evaluations and new states, in one
     /// transaction (all shops or none).
     Ratings(RatingsArgs),
+    /// Fit every market's LTV models (BG/NBD or modified BG/NBD, Gamma-Gamma) on the creators'
+    /// selling days and store them with every creator's prediction, in one transaction.
+    Ltv(LtvArgs),
+}
+
+/// Options of `recompute ltv`.
+#[derive(Args, Debug)]
+pub struct LtvArgs {
+    /// Day the histories are taken (YYYY-MM-DD, UTC, inclusive); today by default.
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// First rebuild the selling days from all orders (after a bulk load outside ingest).
+    #[arg(long)]
+    pub rebuild_selling_days: bool,
 }
 
 /// Options of `recompute ratings`.
@@ -32,17 +47,85 @@ pub struct RatingsArgs {
 
 /// Runs a recompute command.
 pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()> {
-    let RecomputeArgs::Ratings(args) = args;
     let (conn, _) = db::connect(db_config).await?;
     db::migrate(&conn).await?;
-    let bar = ProgressBar::new(0).with_style(
+    match args {
+        RecomputeArgs::Ratings(args) => ratings(&conn, args).await,
+        RecomputeArgs::Ltv(args) => ltv(&conn, args).await,
+    }
+}
+
+/// The progress bar of every recompute.
+fn progress_bar() -> ProgressBar {
+    ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {eta}")
             .expect("valid template")
             .progress_chars("=> "),
+    )
+}
+
+/// `recompute ltv`, also run by `flywheel demo` after seeding.
+pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()> {
+    let bar = progress_bar();
+    if args.rebuild_selling_days {
+        bar.set_message("orders");
+        let days = crate::ltv::selling_days::rebuild(conn, &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(cli_error)?;
+        bar.println(format!("rebuilt {days} creator selling days"));
+    }
+    let started = std::time::Instant::now();
+    let options = crate::ltv::recompute::Options {
+        as_of: args.as_of,
+        now: chrono::Utc::now(),
+    };
+    let report = crate::ltv::recompute::run(conn, &options, &|stage, done, total| {
+        bar.set_message(stage.to_owned());
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .map_err(cli_error)?;
+    bar.finish_and_clear();
+    let shown = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
+    println!(
+        "fitted {} market(s) and stored {} creator LTV(s) ({} without one) in {:.1?}",
+        report.markets.len(),
+        report.predicted,
+        report.unpredicted,
+        started.elapsed()
     );
+    println!(
+        "{:<8} {:<7} {:<9} {:<10} {:>9} {:>9} {:>9}",
+        "market", "model", "borrowed", "converged", "creators", "predicted", "spearman"
+    );
+    for m in &report.markets {
+        println!(
+            "{:<8} {:<7} {:<9} {:<10} {:>9} {:>9} {:>9}",
+            m.market,
+            m.kind,
+            m.borrowed_from_global,
+            m.converged,
+            m.creators,
+            m.predicted,
+            shown(m.spearman)
+        );
+    }
+    println!(
+        "Spearman correlation of predicted LTV with past-365-day GMV, all creators: {}",
+        shown(report.spearman)
+    );
+    Ok(())
+}
+
+async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Result<()> {
+    let bar = progress_bar();
     if args.rebuild_aggregates {
         bar.set_message("orders");
-        let cohorts = aggregates::rebuild(&conn, &|done, total| {
+        let cohorts = aggregates::rebuild(conn, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })
@@ -60,7 +143,7 @@ pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()
         now: chrono::Utc::now(),
     };
     let summary = recompute::run(
-        &conn,
+        conn,
         crate::rating::config(),
         &options,
         &|stage, done, total| {
