@@ -93,7 +93,12 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
         summary.elapsed,
         rows.join(", ")
     );
-    Ok(())
+    // A fresh demo serves LTVs: selling days from the bulk-loaded orders, then the fits.
+    let ltv = super::recompute::LtvArgs {
+        as_of: None,
+        rebuild_selling_days: true,
+    };
+    super::recompute::ltv(db, ltv).await
 }
 
 fn mint(

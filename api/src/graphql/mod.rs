@@ -7,6 +7,7 @@ mod content;
 pub mod context;
 mod creators;
 mod loaders;
+mod ltv;
 mod markets;
 mod matching;
 mod orders;
@@ -32,6 +33,7 @@ pub struct Query(
     shops::ShopQuery,
     ratings::RatingQuery,
     scouts::ScoutQuery,
+    ltv::LtvQuery,
 );
 
 /// Every mutation field.

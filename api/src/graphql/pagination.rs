@@ -26,6 +26,23 @@ pub struct ConnectionFields {
     count: CountFn,
 }
 
+impl ConnectionFields {
+    /// The fields of a connection over `select`, counted only when a client asks.
+    pub fn counting<E>(db: &DatabaseConnection, select: Select<E>) -> Self
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        let db = db.clone();
+        let count: CountFn = Arc::new(move || {
+            let db = db.clone();
+            let select = select.clone();
+            Box::pin(async move { Ok(select.count(&db).await?) })
+        });
+        Self { count }
+    }
+}
+
 #[Object]
 impl ConnectionFields {
     /// How many items match, across all pages.
@@ -80,13 +97,7 @@ where
 {
     let limit = page_size(first)?;
     let after = after.as_deref().map(decode_cursor).transpose()?;
-    let count_db = db.clone();
-    let count_select = select.clone();
-    let count: CountFn = Arc::new(move || {
-        let db = count_db.clone();
-        let select = count_select.clone();
-        Box::pin(async move { Ok(select.count(&db).await?) })
-    });
+    let fields = ConnectionFields::counting(db, select.clone());
     let mut page = select.order_by_asc(id_column).limit(limit + 1);
     if let Some(after) = after {
         page = page.filter(id_column.gt(after));
@@ -95,7 +106,7 @@ where
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let mut connection =
-        Connection::with_additional_fields(after.is_some(), has_next, ConnectionFields { count });
+        Connection::with_additional_fields(after.is_some(), has_next, fields);
     connection.edges.extend(
         rows.into_iter()
             .map(|row| Edge::new(encode_cursor(id_of(&row)), node(row))),
