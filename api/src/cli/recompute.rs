@@ -80,7 +80,7 @@ pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()>
     let started = std::time::Instant::now();
     let options = crate::ltv::recompute::Options {
         as_of: args.as_of,
-        now: chrono::Utc::now(),
+        ..crate::ltv::recompute::Options::new(chrono::Utc::now())
     };
     let report = crate::ltv::recompute::run(conn, &options, &|stage, done, total| {
         bar.set_message(stage.to_owned());

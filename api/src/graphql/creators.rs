@@ -104,8 +104,8 @@ impl Creator {
     async fn ltv(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 365)] horizon_days: i32,
-        #[graphql(default = 0.1)] discount_rate: f64,
+        #[graphql(default_with = "crate::ltv::DEFAULT_HORIZON_DAYS")] horizon_days: i32,
+        #[graphql(default_with = "crate::ltv::DEFAULT_DISCOUNT_RATE")] discount_rate: f64,
     ) -> Result<super::ltv::CreatorLtv> {
         super::ltv::creator_ltv(ctx, &self.0, horizon_days, discount_rate).await
     }

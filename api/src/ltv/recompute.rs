@@ -5,7 +5,7 @@
 //! [`HOLDOUT_DAYS`] before `as_of` and the one predicting the selling days since then better
 //! (mean squared error) is refitted on the full histories; Gamma-Gamma is fitted on the repeat
 //! sellers. A market with fewer than [`MIN_CREATORS`] creators or [`MIN_REPEAT_CREATORS`]
-//! repeat sellers (or whose fit fails) borrows the platform-wide fit and says so. The
+//! repeat sellers (thresholds of [`Options`]; or whose fit fails) borrows the platform-wide fit and says so. The
 //! platform-wide value model is fitted on values divided by each market's mean value per
 //! selling day, so currencies never mix; a borrowing market scales it back by its own mean.
 //!
@@ -43,6 +43,22 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// The caller's clock.
     pub now: DateTime<Utc>,
+    /// Creators and repeat sellers a market needs for its own fit ([`MIN_CREATORS`] and
+    /// [`MIN_REPEAT_CREATORS`] in production).
+    pub min_creators: usize,
+    pub min_repeat_creators: usize,
+}
+
+impl Options {
+    /// Production thresholds, histories as of today.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            as_of: None,
+            now,
+            min_creators: MIN_CREATORS,
+            min_repeat_creators: MIN_REPEAT_CREATORS,
+        }
+    }
 }
 
 /// The holdout check of a market's count model, stored as JSON and shown to admins.
@@ -216,9 +232,10 @@ pub async fn run(
         .order_by_asc(market::Column::Code)
         .all(db)
         .await?;
+    let market_count = markets.len() as u64;
     let mut data = Vec::with_capacity(markets.len());
     for (i, m) in markets.into_iter().enumerate() {
-        progress("histories", i as u64, data.capacity() as u64);
+        progress("histories", i as u64, market_count);
         let histories = history::load(db, Scope::Market(&m.code), as_of, cutoff).await?;
         let (days, gmv) = histories
             .iter()
@@ -252,7 +269,9 @@ pub async fn run(
         let global = global.as_ref().expect("data is not empty");
         let summaries = d.summaries(as_of, 1.0);
         let repeat = summaries.iter().filter(|s| s.frequency > 0).count();
-        let own = if summaries.len() >= MIN_CREATORS && repeat >= MIN_REPEAT_CREATORS {
+        let own = if summaries.len() >= options.min_creators
+            && repeat >= options.min_repeat_creators
+        {
             fit_all(&summaries, &d.observations(cutoff), &config)
                 .inspect_err(|e| {
                     tracing::warn!(market = %d.market.code, error = %e, "LTV fit failed; borrowing the global fit");
