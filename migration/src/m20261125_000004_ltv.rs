@@ -79,7 +79,12 @@ fn tables() -> Tables {
         .col(optional_count("ltv_high_minor"))
         .col(code("currency"))
         .col(day("as_of"))
-        .foreign_key(&mut foreign_key("creator_ltv", "creator_id", "creator", "id"))
+        .foreign_key(&mut foreign_key(
+            "creator_ltv",
+            "creator_id",
+            "creator",
+            "id",
+        ))
         .foreign_key(&mut foreign_key(
             "creator_ltv",
             "market_code",

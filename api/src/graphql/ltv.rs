@@ -23,7 +23,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{creator, creator_ltv, ltv_market_model, market};
 use scoring::rating::Day;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -72,7 +74,9 @@ fn kind_of(code: &str) -> ApiResult<LtvModelKind> {
     match code {
         "bgnbd" => Ok(LtvModelKind::BgNbd),
         "mbgnbd" => Ok(LtvModelKind::ModifiedBgNbd),
-        other => Err(ApiError::Internal(format!("unknown LTV model kind {other:?}"))),
+        other => Err(ApiError::Internal(format!(
+            "unknown LTV model kind {other:?}"
+        ))),
     }
 }
 
@@ -202,7 +206,12 @@ pub async fn creator_ltv(
         && let Some(row) = load::<creator_ltv::Entity, i64>(ctx, creator.id).await?
         && row.market_code == model.market_code
     {
-        return Ok(CreatorLtv::of(horizon_days, discount_rate, &stored_estimate(&row), &model)?);
+        return Ok(CreatorLtv::of(
+            horizon_days,
+            discount_rate,
+            &stored_estimate(&row),
+            &model,
+        )?);
     }
     let histories = ctx.data_unchecked::<DataLoader<HistoryLoader>>();
     let Some(history) = histories
@@ -345,9 +354,11 @@ impl Market {
     /// The market's fitted LTV model; null before the first `recompute ltv`. Admins only.
     #[graphql(guard = "RoleGuard(&[Admin])")]
     async fn ltv_model(&self, ctx: &Context<'_>) -> Result<Option<LtvMarketModel>> {
-        Ok(load::<ltv_market_model::Entity, String>(ctx, self.code.clone())
-            .await?
-            .map(LtvMarketModel))
+        Ok(
+            load::<ltv_market_model::Entity, String>(ctx, self.code.clone())
+                .await?
+                .map(LtvMarketModel),
+        )
     }
 }
 
@@ -387,7 +398,10 @@ impl LtvQuery {
         after: Option<String>,
     ) -> Result<Page<Creator>> {
         caller(ctx)?.market_scope(Some(&market))?;
-        if load::<market::Entity, String>(ctx, market.clone()).await?.is_none() {
+        if load::<market::Entity, String>(ctx, market.clone())
+            .await?
+            .is_none()
+        {
             return Err(ApiError::NotFound(format!("no market {market}")).into());
         }
         let limit = page_size(first)?;

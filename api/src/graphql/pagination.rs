@@ -105,8 +105,7 @@ where
     let mut rows = page.all(db).await?;
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let mut connection =
-        Connection::with_additional_fields(after.is_some(), has_next, fields);
+    let mut connection = Connection::with_additional_fields(after.is_some(), has_next, fields);
     connection.edges.extend(
         rows.into_iter()
             .map(|row| Edge::new(encode_cursor(id_of(&row)), node(row))),

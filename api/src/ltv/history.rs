@@ -119,7 +119,10 @@ pub async fn load<C: ConnectionTrait>(
             let day = |col: &str| -> Result<Option<Day>, sea_orm::DbErr> {
                 Ok(row
                     .try_get::<Option<i64>>("", col)
-                    .or_else(|_| row.try_get::<Option<i32>>("", col).map(|d| d.map(i64::from)))?
+                    .or_else(|_| {
+                        row.try_get::<Option<i32>>("", col)
+                            .map(|d| d.map(i64::from))
+                    })?
                     .map(|d| d as Day))
             };
             let required = |col: &str| -> Result<Day, sea_orm::DbErr> {
@@ -249,7 +252,10 @@ mod tests {
 
     #[test]
     fn postgres_placeholders_are_numbered() {
-        assert_eq!(numbered(DbBackend::Postgres, "a = ? AND b IN (?, ?)"), "a = $1 AND b IN ($2, $3)");
+        assert_eq!(
+            numbered(DbBackend::Postgres, "a = ? AND b IN (?, ?)"),
+            "a = $1 AND b IN ($2, $3)"
+        );
         assert_eq!(numbered(DbBackend::Sqlite, "a = ?"), "a = ?");
     }
 }

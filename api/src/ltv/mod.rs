@@ -67,7 +67,10 @@ pub fn stored_fits(
     row: &ltv_market_model::Model,
 ) -> ApiResult<(Fit<CountModel>, Fit<GammaGammaParams>)> {
     let parse = |what: &str, e: serde_json::Error| {
-        ApiError::Internal(format!("stored {what} fit of market {}: {e}", row.market_code))
+        ApiError::Internal(format!(
+            "stored {what} fit of market {}: {e}",
+            row.market_code
+        ))
     };
     let count = serde_json::from_str(&row.count_fit).map_err(|e| parse("count", e))?;
     let spend = serde_json::from_str(&row.spend_fit).map_err(|e| parse("spend", e))?;
@@ -188,7 +191,13 @@ mod tests {
         let compounded = (1.0 + c.discount_rate).powi(13);
         assert!((compounded - 1.10).abs() < 1e-12);
         assert_eq!(config(10, 0.0).unwrap().periods, 1);
-        for (h, d) in [(0, 0.1), (-5, 0.1), (4000, 0.1), (365, -0.01), (365, f64::NAN)] {
+        for (h, d) in [
+            (0, 0.1),
+            (-5, 0.1),
+            (4000, 0.1),
+            (365, -0.01),
+            (365, f64::NAN),
+        ] {
             let err = config(h, d).unwrap_err();
             assert_eq!(err.code(), "BAD_USER_INPUT", "{h} {d}");
         }

@@ -12,7 +12,9 @@
 //! One run is one transaction: models and predictions are replaced together.
 
 use super::history::{self, Scope, SellingHistory};
-use super::{DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, kind_code, predictor};
+use super::{
+    DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, kind_code, predictor,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::rating::aggregates::day_of;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,9 +24,7 @@ use scoring::ltv::{
     LtvConfig, LtvError, Summary, choose_count_model,
 };
 use scoring::rating::Day;
-use sea_orm::{
-    DatabaseConnection, EntityTrait, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 /// Length of the holdout period that chooses between BG/NBD and modified BG/NBD (days).
@@ -180,7 +180,10 @@ fn scale_spend(fit: &Fit<GammaGammaParams>, k: f64) -> Fit<GammaGammaParams> {
     if let Some(cov) = out.covariance.as_mut() {
         for (i, row) in cov.iter_mut().enumerate() {
             for (j, c) in row.iter_mut().enumerate() {
-                *c *= [i, j].iter().map(|&x| if x == 2 { k } else { 1.0 }).product::<f64>();
+                *c *= [i, j]
+                    .iter()
+                    .map(|&x| if x == 2 { k } else { 1.0 })
+                    .product::<f64>();
             }
         }
     }
@@ -304,7 +307,11 @@ pub async fn run(
         )?;
         let (mut ltv, mut past) = (Vec::new(), Vec::new());
         for h in &d.histories {
-            progress("predict", rows.len() as u64 + report.unpredicted as u64, total as u64);
+            progress(
+                "predict",
+                rows.len() as u64 + report.unpredicted as u64,
+                total as u64,
+            );
             match estimate(&model, h, as_of) {
                 Ok(e) => {
                     ltv.push(e.ltv_minor as f64);
@@ -439,7 +446,10 @@ mod tests {
         assert!(rel(scaled.params.v, refit.params.v) < 1e-4);
         assert!(rel(scaled.params.p, refit.params.p) < 1e-4);
         assert!(rel(scaled.log_likelihood, refit.log_likelihood) < 1e-6);
-        let (se, want) = (scaled.standard_errors.unwrap(), refit.standard_errors.unwrap());
+        let (se, want) = (
+            scaled.standard_errors.unwrap(),
+            refit.standard_errors.unwrap(),
+        );
         for k in 0..3 {
             assert!(rel(se[k], want[k]) < 1e-3, "{k}: {} vs {}", se[k], want[k]);
         }

@@ -195,7 +195,10 @@ mod tests {
         assert_eq!(contribution(&o), None, "not delivered yet");
         // Delivered two days later: still the placement day (UTC), not the delivery day.
         o.delivered_at = Some(o.placed_at + Duration::days(2));
-        assert_eq!(contribution(&o), Some(((3, day_of(o.placed_at)), [1, 2_500])));
+        assert_eq!(
+            contribution(&o),
+            Some(((3, day_of(o.placed_at)), [1, 2_500]))
+        );
         let mut returned = o.clone();
         returned.returned_at = Some(o.placed_at + Duration::days(4));
         assert_eq!(contribution(&returned), None);

@@ -88,8 +88,7 @@ impl Series {
     fn converged(&self) -> bool {
         let bound = self.ratio().abs().max(self.z);
         self.term == 0.0
-            || (bound < 1.0
-                && self.term.abs() * bound <= 1e-16 * self.sum.abs() * (1.0 - bound))
+            || (bound < 1.0 && self.term.abs() * bound <= 1e-16 * self.sum.abs() * (1.0 - bound))
     }
 
     fn step(&mut self) {
@@ -146,8 +145,8 @@ pub(crate) fn expected_numerator(
     let alpha1 = c - r_plus_x;
     let mut collapsed = Series::new((alpha1, delta), c, z, alpha1 * z);
     let b_prime = c - delta;
-    let mut direct = (a >= 2.0)
-        .then(|| Series::new((r_plus_x, b_prime), c, z, r_plus_x * b_prime / c * z));
+    let mut direct =
+        (a >= 2.0).then(|| Series::new((r_plus_x, b_prime), c, z, r_plus_x * b_prime / c * z));
     let mut count = 1usize;
     loop {
         if collapsed.converged() {
