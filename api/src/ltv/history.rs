@@ -87,7 +87,7 @@ pub async fn load<C: ConnectionTrait>(
 ) -> ApiResult<Vec<SellingHistory>> {
     let (filter, scope_values): (String, Vec<Value>) = match scope {
         Scope::Market(code) => ("{c}.market_code = ?".into(), vec![code.into()]),
-        Scope::Creators(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Scope::Creators([]) => return Ok(Vec::new()),
         Scope::Creators(ids) => (
             format!("{{c}}.id IN ({})", vec!["?"; ids.len()].join(", ")),
             ids.iter().map(|&id| id.into()).collect(),
