@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod ingest;
+pub mod ltv;
 pub mod matching;
 pub mod metrics;
 pub mod rating;

@@ -8,6 +8,7 @@ mod columns;
 mod m20261125_000001_marketplace;
 mod m20261125_000002_shop_rating;
 mod m20261125_000003_content_score;
+mod m20261125_000004_ltv;
 
 /// Applies Flywheel's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_marketplace::Migration),
             Box::new(m20261125_000002_shop_rating::Migration),
             Box::new(m20261125_000003_content_score::Migration),
+            Box::new(m20261125_000004_ltv::Migration),
         ]
     }
 }

@@ -181,3 +181,42 @@ fn models_from_stored_parameters_have_no_interval_and_bad_config_is_refused() {
     }
     assert!(LtvConfig::default().validate().is_ok());
 }
+
+/// A Gamma-Gamma fit with q <= 1 has no population mean: one-selling-day creators get the
+/// documented fallback (the market's mean value per selling day) instead of an error or NaN,
+/// while repeat buyers whose posterior mean exists keep it.
+#[test]
+fn undefined_spend_mean_uses_the_fallback() {
+    let count = CountModel::new(
+        DropoutModel::ModifiedBgNbd,
+        scoring::ltv::BgNbdParams {
+            r: 0.4,
+            alpha: 30.0,
+            a: 1.0e5,
+            b: 1.0e7,
+        },
+    )
+    .unwrap();
+    let spend = GammaGammaParams::new(2.0, 0.8, 50.0).unwrap();
+    let one_day = Summary::new(0, 0.0, 200.0);
+    let repeat = Summary {
+        monetary_value: 1200.0,
+        ..Summary::new(4, 150.0, 200.0)
+    };
+    let bare = LtvModel::from_params(count, spend, LtvConfig::default()).unwrap();
+    assert!(matches!(
+        bare.value(&one_day),
+        Err(LtvError::MeanSpendUndefined { .. })
+    ));
+    let model = bare.with_spend_fallback(900.0).unwrap();
+    let v = model.value(&one_day).unwrap();
+    assert_eq!(v.expected_value_per_transaction, 900.0);
+    assert!(v.ltv.is_finite() && v.ltv > 0.0 && v.expected_transactions > 0.0);
+    let r = model.value(&repeat).unwrap();
+    assert_eq!(
+        r.expected_value_per_transaction,
+        spend.expected_value(&repeat).unwrap()
+    );
+    assert!(r.ltv.is_finite() && r.ltv > v.ltv);
+    assert!(model.clone().with_spend_fallback(f64::NAN).is_err());
+}

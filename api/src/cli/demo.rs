@@ -93,9 +93,15 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
         summary.elapsed,
         rows.join(", ")
     );
-    // The scores a live marketplace would have accumulated: content first (shop ratings read
-    // the scores of the content selling their products), then an official rating evaluation.
+    // The scores a live marketplace would have accumulated: content scores, LTVs (selling
+    // days from the bulk-loaded orders, then the fits), then an official rating evaluation
+    // (shop ratings read the scores of the content selling their products).
     super::recompute::content(db).await?;
+    let ltv = super::recompute::LtvArgs {
+        as_of: None,
+        rebuild_selling_days: true,
+    };
+    super::recompute::ltv(db, ltv).await?;
     super::recompute::ratings(
         db,
         super::recompute::RatingsArgs {

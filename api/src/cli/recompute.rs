@@ -18,6 +18,20 @@ pub enum RecomputeArgs {
     /// Rebuild the content cohort snapshot, then rescore every piece (score and traffic pool)
     /// and every creator's content score, in one transaction.
     Content,
+    /// Fit every market's LTV models (BG/NBD or modified BG/NBD, Gamma-Gamma) on the creators'
+    /// selling days and store them with every creator's prediction, in one transaction.
+    Ltv(LtvArgs),
+}
+
+/// Options of `recompute ltv`.
+#[derive(Args, Debug)]
+pub struct LtvArgs {
+    /// Day the histories are taken (YYYY-MM-DD, UTC, inclusive); today by default.
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// First rebuild the selling days from all orders (after a bulk load outside ingest).
+    #[arg(long)]
+    pub rebuild_selling_days: bool,
 }
 
 /// Options of `recompute ratings`.
@@ -41,11 +55,12 @@ pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()
     match args {
         RecomputeArgs::Ratings(args) => ratings(&conn, args).await,
         RecomputeArgs::Content => content(&conn).await,
+        RecomputeArgs::Ltv(args) => ltv(&conn, args).await,
     }
 }
 
-/// A progress bar for a staged batch job.
-fn bar() -> ProgressBar {
+/// The progress bar of every recompute.
+fn progress_bar() -> ProgressBar {
     ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {eta}")
             .expect("valid template")
@@ -56,7 +71,7 @@ fn bar() -> ProgressBar {
 /// `recompute content`: prints what was scored and the share of pieces in each traffic pool
 /// per market (a healthy ladder is a pyramid).
 pub async fn content(conn: &DatabaseConnection) -> anyhow::Result<()> {
-    let bar = bar();
+    let bar = progress_bar();
     let started = std::time::Instant::now();
     let summary =
         crate::content::recompute::run(conn, chrono::Utc::now(), &|stage, done, total| {
@@ -112,9 +127,66 @@ pub async fn content(conn: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `recompute ltv`, also run by `flywheel demo` after seeding.
+pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()> {
+    let bar = progress_bar();
+    if args.rebuild_selling_days {
+        bar.set_message("orders");
+        let days = crate::ltv::selling_days::rebuild(conn, &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(cli_error)?;
+        bar.println(format!("rebuilt {days} creator selling days"));
+    }
+    let started = std::time::Instant::now();
+    let options = crate::ltv::recompute::Options {
+        as_of: args.as_of,
+        ..crate::ltv::recompute::Options::new(chrono::Utc::now())
+    };
+    let report = crate::ltv::recompute::run(conn, &options, &|stage, done, total| {
+        bar.set_message(stage.to_owned());
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .map_err(cli_error)?;
+    bar.finish_and_clear();
+    let shown = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
+    println!(
+        "fitted {} market(s) and stored {} creator LTV(s) ({} without one) in {:.1?}",
+        report.markets.len(),
+        report.predicted,
+        report.unpredicted,
+        started.elapsed()
+    );
+    println!(
+        "{:<8} {:<7} {:<9} {:<10} {:>9} {:>9} {:>9}",
+        "market", "model", "borrowed", "converged", "creators", "predicted", "spearman"
+    );
+    for m in &report.markets {
+        println!(
+            "{:<8} {:<7} {:<9} {:<10} {:>9} {:>9} {:>9}",
+            m.market,
+            m.kind,
+            m.borrowed_from_global,
+            m.converged,
+            m.creators,
+            m.predicted,
+            shown(m.spearman)
+        );
+    }
+    println!(
+        "Spearman correlation of predicted LTV with past-365-day GMV, all creators: {}",
+        shown(report.spearman)
+    );
+    Ok(())
+}
+
 pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Result<()> {
     let conn = conn.clone();
-    let bar = bar();
+    let bar = progress_bar();
     if args.rebuild_aggregates {
         bar.set_message("orders");
         let cohorts = aggregates::rebuild(&conn, &|done, total| {

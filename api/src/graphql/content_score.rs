@@ -2,22 +2,19 @@
 //! lift it; a creator's rolling content score; and the top content of a market or niche.
 
 use super::content::Content;
-use super::context::{db, load, load_required};
-use super::pagination::{
-    ConnectionFields, Page, decode_rank_cursor, encode_rank_cursor, page_size,
-};
+use super::context::{db, load, load_each, load_required};
+use super::pagination::{Page, ranked};
 use super::scalars::parse_id;
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Caller, Role, RoleGuard, caller};
 use crate::content::ContentScoring;
 use crate::error::ApiError;
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
 use entities::{content, content_score, creator_content_score, market, niche};
 use scoring::content::{CohortLabels, Explanation};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -317,8 +314,6 @@ impl ContentScoreQuery {
     ) -> Result<Page<Content>> {
         let caller = caller(ctx)?;
         caller.require_creator_market(&market)?;
-        let limit = page_size(first)?;
-        let after = after.as_deref().map(decode_rank_cursor).transpose()?;
         let db = db(ctx);
         if load::<market::Entity, String>(ctx, market.clone())
             .await?
@@ -351,35 +346,13 @@ impl ContentScoreQuery {
         if caller.role == Role::Brand {
             select = select.filter(S::Frozen.eq(false));
         }
-        let fields = ConnectionFields::counting(db, &select);
-        let mut page = select
-            .order_by_desc(S::Score)
-            .order_by_asc(S::ContentId)
-            .limit(limit + 1);
-        if let Some((score, id)) = after {
-            page = page.filter(
-                Condition::any().add(S::Score.lt(score)).add(
-                    Condition::all()
-                        .add(S::Score.eq(score))
-                        .add(S::ContentId.gt(id)),
-                ),
-            );
-        }
-        let mut rows = page.all(db).await?;
-        let has_next = rows.len() as u64 > limit;
-        rows.truncate(limit as usize);
-        let ids: Vec<i64> = rows.iter().map(|r| r.content_id).collect();
-        let pieces = super::context::load_each::<content::Entity, i64>(ctx, ids).await?;
-        let mut connection = Connection::with_additional_fields(after.is_some(), has_next, fields);
-        connection
-            .edges
-            .extend(rows.iter().zip(pieces).map(|(row, piece)| {
-                Edge::new(
-                    encode_rank_cursor(row.score.unwrap_or_default(), row.content_id),
-                    Content(piece),
-                )
-            }));
-        Ok(connection)
+        let page = ranked(db, select, S::Score, S::ContentId, first, after).await?;
+        let ids: Vec<i64> = page.rows.iter().map(|r| r.content_id).collect();
+        let pieces = load_each::<content::Entity, i64>(ctx, ids).await?;
+        Ok(page.into_connection(
+            |r| (r.score.unwrap_or_default(), r.content_id),
+            pieces.into_iter().map(Content),
+        ))
     }
 }
 

@@ -78,6 +78,19 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration)
             |m| m.shop_id,
             window,
         ))
+        .data(one::<creator_ltv::Entity, _>(
+            db,
+            creator_ltv::Column::CreatorId,
+            |m| m.creator_id,
+            window,
+        ))
+        .data(one::<ltv_market_model::Entity, _>(
+            db,
+            ltv_market_model::Column::MarketCode,
+            |m| m.market_code.clone(),
+            window,
+        ))
+        .data(super::ltv::history_loader(db, window))
         .data(many::<creator_niche::Entity, _>(
             db,
             CreatorNiche::CreatorId,

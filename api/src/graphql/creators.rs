@@ -109,6 +109,17 @@ impl Creator {
         )
         .await?)
     }
+    /// Predicted lifetime value over `horizonDays`, discounted at `discountRate` per year:
+    /// admins, brands, and scouts of the creator's market. Default arguments read the stored
+    /// prediction of the last `recompute ltv`; others are computed from the stored model.
+    async fn ltv(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "crate::ltv::DEFAULT_HORIZON_DAYS")] horizon_days: i32,
+        #[graphql(default_with = "crate::ltv::DEFAULT_DISCOUNT_RATE")] discount_rate: f64,
+    ) -> Result<super::ltv::CreatorLtv> {
+        super::ltv::creator_ltv(ctx, &self.0, horizon_days, discount_rate).await
+    }
     /// Creators like this one (same niches, same brands), ranked, filtered and explained:
     /// brands and admins only.
     #[graphql(guard = "RoleGuard(&[Admin, Brand])")]
@@ -202,6 +213,11 @@ impl CreatorQuery {
 
 /// Creators with a niche: the niche itself or, for a category, any of its leaves.
 pub(super) fn in_niche(niche_id: i64) -> sea_orm::sea_query::SimpleExpr {
+    creator::Column::Id.in_subquery(niche_members(niche_id))
+}
+
+/// Ids of the creators with a niche (the niche itself or, for a category, any of its leaves).
+pub(super) fn niche_members(niche_id: i64) -> sea_orm::sea_query::SelectStatement {
     let leaves = niche::Entity::find()
         .select_only()
         .column(niche::Column::Id)
@@ -214,5 +230,5 @@ pub(super) fn in_niche(niche_id: i64) -> sea_orm::sea_query::SimpleExpr {
                 .add(creator_niche::Column::NicheId.eq(niche_id))
                 .add(creator_niche::Column::NicheId.in_subquery(leaves.into_query())),
         );
-    creator::Column::Id.in_subquery(in_niche.into_query())
+    in_niche.into_query()
 }

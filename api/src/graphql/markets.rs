@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// A country market.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Market {
     /// ISO 3166 alpha-2 code.
     pub code: String,
@@ -78,6 +79,15 @@ impl MarketQuery {
             .await
             .map_err(crate::error::ApiError::from)?;
         Ok(rows.into_iter().map(Market::from).collect())
+    }
+
+    /// One market by code.
+    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
+    async fn market(&self, ctx: &Context<'_>, code: String) -> Result<Market> {
+        Ok(load::<market::Entity, String>(ctx, code.clone())
+            .await?
+            .ok_or_else(|| crate::error::ApiError::NotFound(format!("no market {code}")))?
+            .into())
     }
 
     /// The niche taxonomy: categories when `parentId` is omitted, else that category's leaves.

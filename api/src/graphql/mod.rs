@@ -8,6 +8,7 @@ mod content_score;
 pub mod context;
 mod creators;
 mod loaders;
+mod ltv;
 mod markets;
 mod matching;
 mod orders;
@@ -34,6 +35,7 @@ pub struct Query(
     shops::ShopQuery,
     ratings::RatingQuery,
     scouts::ScoutQuery,
+    ltv::LtvQuery,
 );
 
 /// Every mutation field.

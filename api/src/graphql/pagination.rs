@@ -7,8 +7,8 @@ use async_graphql::connection::{Connection, Edge};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -73,6 +73,72 @@ pub fn decode_rank_cursor(cursor: &str) -> ApiResult<(f64, i64)> {
             ))
         })
         .ok_or_else(|| ApiError::bad(format!("after: {cursor:?} is not a cursor from this API")))
+}
+
+/// One page of a ranking: rows best first, and what the connection needs besides the nodes.
+pub struct RankedPage<M> {
+    pub rows: Vec<M>,
+    has_previous: bool,
+    has_next: bool,
+    fields: ConnectionFields,
+}
+
+impl<M> RankedPage<M> {
+    /// The connection of `nodes` (one per row, in row order), with cursors from `key`.
+    pub fn into_connection<N: async_graphql::OutputType>(
+        self,
+        key: impl Fn(&M) -> (f64, i64),
+        nodes: impl IntoIterator<Item = N>,
+    ) -> Page<N> {
+        let mut connection =
+            Connection::with_additional_fields(self.has_previous, self.has_next, self.fields);
+        connection
+            .edges
+            .extend(self.rows.iter().zip(nodes).map(|(row, node)| {
+                let (score, id) = key(row);
+                Edge::new(encode_rank_cursor(score, id), node)
+            }));
+        connection
+    }
+}
+
+/// Runs one page of `select` ranked by `score` descending, ties by `id` ascending: the keyset
+/// of a ranking, so a page costs the same however deep the client has paged.
+pub async fn ranked<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    score: E::Column,
+    id: E::Column,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<RankedPage<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let limit = page_size(first)?;
+    let after = after.as_deref().map(decode_rank_cursor).transpose()?;
+    let fields = ConnectionFields::counting(db, &select);
+    let mut page = select
+        .order_by_desc(score)
+        .order_by_asc(id)
+        .limit(limit + 1);
+    if let Some((at, last)) = after {
+        page = page.filter(
+            Condition::any()
+                .add(score.lt(at))
+                .add(Condition::all().add(score.eq(at)).add(id.gt(last))),
+        );
+    }
+    let mut rows = page.all(db).await?;
+    let has_next = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok(RankedPage {
+        rows,
+        has_previous: after.is_some(),
+        has_next,
+        fields,
+    })
 }
 
 /// A page of `N` with Relay's edges, cursors and pageInfo.

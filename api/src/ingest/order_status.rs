@@ -148,6 +148,8 @@ impl Kind for OrderStatusInput {
         }
         crate::rating::aggregates::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
             .await?;
+        crate::ltv::selling_days::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
+            .await?;
         Ok(BatchOutcome::tally(&fates))
     }
 }

@@ -199,6 +199,8 @@ impl Kind for OrderInput {
         }
         crate::rating::aggregates::record(txn, rows.iter().map(|(old, new)| (old.as_ref(), new)))
             .await?;
+        crate::ltv::selling_days::record(txn, rows.iter().map(|(old, new)| (old.as_ref(), new)))
+            .await?;
         let now = ctx.now;
         let written =
             upsert::<order::Entity>(txn, rows, order::Column::Id, |m| m.updated_at = now).await?;

@@ -50,14 +50,89 @@ pub(crate) fn digamma(mut x: f64) -> f64 {
     shift + x.ln() - 0.5 * inv - series
 }
 
+/// A hypergeometric series `Σ_{n≥1} t_n` with term ratio `(A+n)(B+n)/((C+n)(n+1)) z`, summed
+/// as `sum * e^shift` so that terms far beyond f64's range (large a or x) never overflow.
+struct Series {
+    upper: (f64, f64),
+    lower: f64,
+    z: f64,
+    n: f64,
+    term: f64,
+    sum: f64,
+    shift: f64,
+}
+
+/// Rescaling step of [`Series`]: terms are kept below 1e250.
+const RESCALE: f64 = 1e250;
+
+impl Series {
+    fn new(upper: (f64, f64), lower: f64, z: f64, first: f64) -> Self {
+        Self {
+            upper,
+            lower,
+            z,
+            n: 1.0,
+            term: first,
+            sum: first,
+            shift: 0.0,
+        }
+    }
+
+    fn ratio(&self) -> f64 {
+        let n = self.n;
+        (self.upper.0 + n) * (self.upper.1 + n) / ((self.lower + n) * (n + 1.0)) * self.z
+    }
+
+    /// Whether the tail is below f64 resolution of the sum: once the ratios stay below
+    /// `bound` the tail is at most `term * bound / (1 - bound)`.
+    fn converged(&self) -> bool {
+        let bound = self.ratio().abs().max(self.z);
+        self.term == 0.0
+            || (bound < 1.0 && self.term.abs() * bound <= 1e-16 * self.sum.abs() * (1.0 - bound))
+    }
+
+    fn step(&mut self) {
+        self.term *= self.ratio();
+        self.sum += self.term;
+        self.n += 1.0;
+        if self.term.abs() > RESCALE {
+            self.term /= RESCALE;
+            self.sum /= RESCALE;
+            self.shift += RESCALE.ln();
+        }
+    }
+
+    /// `ln(1 + Σ t_n)`, accurate when the sum is small (no rescaling happened).
+    fn ln_one_plus(&self) -> f64 {
+        if self.shift == 0.0 {
+            self.sum.ln_1p()
+        } else {
+            self.shift + (self.sum + (-self.shift).exp()).ln()
+        }
+    }
+}
+
 /// Numerator `c/(a-1) * [1 - (1-z)^(r+x) * 2F1(r+x, b'; c; z)]` of the conditional expected
-/// purchases, in the collapsed form of LTV.md section 4.
+/// purchases (`b' = c - a + 1`), i.e. `E[(1 - (1 + p u)^-(r+x)) / p]` for the dropout
+/// probability `p ~ Beta(a, b')`, `u = z/(1-z)`.
 ///
-/// Euler's transformation turns `(1-z)^(r+x) * 2F1(r+x, b'; c; z)` into
-/// `(1-z)^(a-1) * 2F1(c-r-x, a-1; c; z)`, which neither overflows for large x nor divides by
-/// zero at a = 1. With `S' = c * [2F1(c-r-x, a-1; c; z) - 1] / (a-1)` summed directly,
-/// the numerator is `c * (-expm1((a-1) L)/(a-1)) - exp((a-1) L) * S'` where `L = ln(1-z)`.
-/// `c` may be negative or zero (x = 0 with a + b <= 1): `S'` carries `c` inside its terms.
+/// Two exact series of the same quantity run side by side and the first to converge wins:
+///
+/// * the collapsed form of LTV.md section 4: Euler's transformation turns
+///   `(1-z)^(r+x) * 2F1(r+x, b'; c; z)` into `(1-z)^(a-1) * 2F1(c-r-x, a-1; c; z)`, which
+///   neither overflows for large x nor divides by zero at a = 1. With
+///   `S' = c * [2F1(c-r-x, a-1; c; z) - 1] / (a-1)` summed directly, the numerator is
+///   `c * (-expm1((a-1) L)/(a-1)) - exp((a-1) L) * S'` where `L = ln(1-z)`. `c` may be
+///   negative or zero (x = 0 with a + b <= 1): `S'` carries `c` inside its terms. Its terms
+///   grow until n ≈ a z/(1-z), so it needs ~a terms when the dropout distribution is tight
+///   (a, b in the thousands or millions: a marketplace where every creator drops out alike);
+/// * for a >= 2, the paper's form `c/(a-1) * -expm1((r+x) L + ln 2F1(r+x, b'; c; z))`, whose
+///   ratio carries `1/(c+n)` and so converges in a handful of terms exactly when `c` is huge.
+///   With a >= 2 the factor `c/(a-1)` is harmless and the terms are positive; the sum is
+///   rescaled so large x cannot overflow it.
+///
+/// Either series hitting `max_terms` while the other has not converged is an error, never a
+/// wrong number.
 pub(crate) fn expected_numerator(
     r_plus_x: f64,
     a: f64,
@@ -68,39 +143,102 @@ pub(crate) fn expected_numerator(
 ) -> Result<f64, LtvError> {
     let delta = a - 1.0;
     let alpha1 = c - r_plus_x;
-    // n = 1 term of S': (alpha1)_1 (a)_0 / ((c+1)_0 1!) z.
-    let mut term = alpha1 * z;
-    let mut sum = term;
-    let mut n = 1.0_f64;
+    let mut collapsed = Series::new((alpha1, delta), c, z, alpha1 * z);
+    let b_prime = c - delta;
+    let mut direct =
+        (a >= 2.0).then(|| Series::new((r_plus_x, b_prime), c, z, r_plus_x * b_prime / c * z));
     let mut count = 1usize;
     loop {
-        let ratio = (alpha1 + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * z;
-        // Once the ratios stay below `bound` the tail is at most term * bound / (1 - bound);
-        // stop when that is below f64 resolution of the sum.
-        let bound = ratio.abs().max(z);
-        if term == 0.0 || (bound < 1.0 && term.abs() * bound <= 1e-16 * sum.abs() * (1.0 - bound)) {
-            break;
+        if collapsed.converged() {
+            let scaled = delta * ln_one_minus_z;
+            let head = if delta == 0.0 {
+                -ln_one_minus_z
+            } else {
+                -scaled.exp_m1() / delta
+            };
+            return Ok(c * head - (scaled + collapsed.shift).exp() * collapsed.sum);
+        }
+        if let Some(d) = direct.as_ref().filter(|d| d.converged()) {
+            let ln_product = r_plus_x * ln_one_minus_z + d.ln_one_plus();
+            return Ok(-c / delta * ln_product.exp_m1());
         }
         if count >= max_terms {
             return Err(LtvError::SeriesNotConverged { terms: count, z });
         }
-        term *= ratio;
-        sum += term;
-        n += 1.0;
+        collapsed.step();
+        if let Some(d) = direct.as_mut() {
+            d.step();
+        }
         count += 1;
     }
-    let scaled = delta * ln_one_minus_z;
-    let head = if delta == 0.0 {
-        -ln_one_minus_z
-    } else {
-        -scaled.exp_m1() / delta
-    };
-    Ok(c * head - scaled.exp() * sum)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `E[(1 - (1 + p u)^-(r+x)) / p]` for `p ~ Beta(a, b')` by an independent route: a
+    /// trapezoid sum over the log-odds `y` of p, relative to the mode, normalised by the same
+    /// sum of the density (no Beta function needed). The integrand is smooth and decays
+    /// exponentially on both sides, where the trapezoid rule converges exponentially fast.
+    fn beta_expectation(r_plus_x: f64, a: f64, b_prime: f64, z: f64) -> f64 {
+        let (n_total, mu, u) = (a + b_prime, a / (a + b_prime), z / (1.0 - z));
+        let h = (1.0 / a + 1.0 / b_prime).sqrt().min(0.4) / 8.0;
+        // ln density at mode + d minus at the mode: a d - N ln(1 + mu (e^d - 1)).
+        let ln_w = |d: f64| a * d - n_total * (mu * d.exp_m1()).ln_1p();
+        let g = |d: f64| {
+            let p = mu * d.exp() / (1.0 + mu * d.exp_m1());
+            -(-r_plus_x * (p * u).ln_1p()).exp_m1() / p
+        };
+        let (mut num, mut den) = (0.0, 0.0);
+        for dir in [1.0, -1.0] {
+            let mut k = if dir > 0.0 { 0.0 } else { 1.0 };
+            loop {
+                let d = dir * k * h;
+                let w = ln_w(d).exp();
+                if w < 1e-30 {
+                    break;
+                }
+                num += w * g(d);
+                den += w;
+                k += 1.0;
+            }
+        }
+        num / den
+    }
+
+    #[test]
+    fn tight_dropout_distributions_converge_fast_and_match_the_full_series() {
+        // The demo marketplace's regime: a ~ 1e5, b ~ 1e7 (every creator drops out alike).
+        // The collapsed series alone needs ~a z/(1-z) terms and overflows f64 on the way.
+        for (r, a, b, x, z) in [
+            (0.8, 1.0e5, 1.0e7, 3.0, 0.45),
+            (0.8, 1.0e5, 1.0e7, 0.0, 0.9),
+            (2.5, 3.0e4, 2.0e5, 40.0, 0.3),
+            (0.3, 40.0, 400.0, 1.0, 0.5),
+            (0.3, 2.0, 5.0, 7.0, 0.99),
+        ] {
+            let c = a + b + x - 1.0;
+            let got = expected_numerator(r + x, a, c, z, (-z).ln_1p(), 2_000).unwrap();
+            let reference = beta_expectation(r + x, a, b + x, z);
+            assert!(
+                ((got - reference) / reference).abs() < 1e-11,
+                "a = {a}, b = {b}, x = {x}, z = {z}: {got} vs {reference}"
+            );
+        }
+    }
+
+    #[test]
+    fn infinite_a_plus_b_tends_to_a_fixed_dropout_probability() {
+        // As a + b -> inf with p = a/(a+b) fixed, Beta(a, b) is a point mass at p and the
+        // numerator is (1 - (1 + p u)^-(r+x)) / p with u = z/(1-z); the error is O(1/a).
+        let (r_plus_x, a, b, z) = (4.2, 1.0e9, 1.0e11, 0.6);
+        let c = a + b + 3.0 - 1.0;
+        let got = expected_numerator(r_plus_x, a, c, z, (-z).ln_1p(), 100).unwrap();
+        let (p, u) = (a / (c + 1.0), z / (1.0 - z));
+        let limit = -(-r_plus_x * (p * u).ln_1p()).exp_m1() / p;
+        assert!(((got - limit) / limit).abs() < 1e-7, "{got} vs {limit}");
+    }
 
     #[test]
     fn ln_gamma_matches_known_values() {

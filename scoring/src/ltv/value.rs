@@ -2,7 +2,7 @@
 //! horizon, and the discounted LTV with an interval from the parameters' uncertainty.
 
 use super::config::LtvConfig;
-use super::count::CountModel;
+use super::count::{CountModel, check_param};
 use super::error::LtvError;
 use super::fit::{Fit, Parameters};
 use super::gamma_gamma::GammaGammaParams;
@@ -66,13 +66,27 @@ fn count_part(count: &CountModel, s: &Summary, c: &LtvConfig) -> Result<CountPar
     })
 }
 
+/// Expected value per transaction: the Gamma-Gamma posterior mean, or `fallback` where that
+/// mean does not exist (q <= 1 with few repeat transactions, see [`LtvModel::with_spend_fallback`]).
+fn spend_value(
+    spend: &GammaGammaParams,
+    s: &Summary,
+    fallback: Option<f64>,
+) -> Result<f64, LtvError> {
+    match (spend.expected_value(s), fallback) {
+        (Err(LtvError::MeanSpendUndefined { .. }), Some(m)) => Ok(m),
+        (result, _) => result,
+    }
+}
+
 fn combine(
     part: CountPart,
     spend: &GammaGammaParams,
+    fallback: Option<f64>,
     s: &Summary,
     c: &LtvConfig,
 ) -> Result<CreatorValue, LtvError> {
-    let m = spend.expected_value(s)?;
+    let m = spend_value(spend, s, fallback)?;
     Ok(CreatorValue {
         p_alive: part.p_alive,
         expected_transactions: part.expected,
@@ -90,6 +104,8 @@ pub struct LtvModel {
     config: LtvConfig,
     /// Seeded parameter draws behind the intervals (empty without covariances).
     draws: Vec<(CountModel, GammaGammaParams)>,
+    /// Value per transaction used where the Gamma-Gamma mean is undefined.
+    spend_fallback: Option<f64>,
 }
 
 /// Draws parameters around `fit` from the normal approximation in log-parameters.
@@ -161,7 +177,19 @@ impl LtvModel {
             spend,
             config,
             draws: Vec::new(),
+            spend_fallback: None,
         })
+    }
+
+    /// Sets the value per transaction used where the Gamma-Gamma posterior mean does not exist:
+    /// a fit with q <= 1 has no population mean, so a one-time buyer (x = 0), or any x with
+    /// p x + q <= 1, would otherwise get an error (`lifetimes` returns a negative value).
+    /// Flywheel passes the market's observed mean value per selling day, so such a creator is
+    /// valued like the market's average selling day instead of getting no (or a NaN) figure.
+    pub fn with_spend_fallback(mut self, value: f64) -> Result<Self, LtvError> {
+        check_param("spend_fallback", value)?;
+        self.spend_fallback = Some(value);
+        Ok(self)
     }
 
     /// The settings in use.
@@ -174,7 +202,7 @@ impl LtvModel {
         s.validate_counts()?;
         s.validate_monetary()?;
         let part = count_part(&self.count, s, &self.config)?;
-        combine(part, &self.spend, s, &self.config)
+        combine(part, &self.spend, self.spend_fallback, s, &self.config)
     }
 
     /// Point prediction plus the LTV interval: the LTV is recomputed under every parameter
@@ -190,7 +218,10 @@ impl LtvModel {
         let mut ltvs = self
             .draws
             .iter()
-            .map(|(c, g)| combine(count_part(c, s, &self.config)?, g, s, &self.config))
+            .map(|(c, g)| {
+                let part = count_part(c, s, &self.config)?;
+                combine(part, g, self.spend_fallback, s, &self.config)
+            })
             .map(|v| v.map(|v| v.ltv))
             .collect::<Result<Vec<f64>, LtvError>>()?;
         ltvs.sort_by(f64::total_cmp);
@@ -217,7 +248,7 @@ impl LtvModel {
                     .entry(key)
                     .or_insert_with(|| count_part(&self.count, s, &self.config))
                     .clone()?;
-                combine(part, &self.spend, s, &self.config)
+                combine(part, &self.spend, self.spend_fallback, s, &self.config)
             })
             .collect()
     }
