@@ -504,6 +504,49 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     assert_eq!(dog_ids, want_dogs);
     assert_eq!(dog_ids.len(), CREATORS / 2 - 1, "the odd ones but cr-l21");
 
+    // The funnel values the certified cohort with the stored LTVs: a US scout (the test
+    // tokens' subject) certifies the top two.
+    s.ok(
+        &admin,
+        "mutation { upsertScouts(items: [{externalId: \"test:Scout\", name: \"Uma\", markets: [\"US\"]}]) { created } }",
+        json!({}),
+    )
+    .await;
+    let scout = s.token(Role::Scout, None, None, &["US"]);
+    let mut certified_total = 0;
+    for (ltv, external) in &ranked[..2] {
+        let creator = id_of(&s, external).await;
+        let added = s
+            .ok(
+                &scout,
+                "mutation($c: ID!) { addProspects(items: [{creatorId: $c, market: \"US\"}]) { id } }",
+                json!({ "c": creator }),
+            )
+            .await;
+        let entry = added["addProspects"][0]["id"].clone();
+        for to in ["CONTACTED", "ONBOARDING", "CERTIFIED"] {
+            s.ok(
+                &scout,
+                "mutation($e: ID!, $to: PipelineState!, $c: Boolean) { movePipelineEntry(entryId: $e, to: $to, reason: \"test\", ecommerceCapable: $c) { state } }",
+                json!({"e": entry, "to": to, "c": (to == "CERTIFIED").then_some(true)}),
+            )
+            .await;
+        }
+        certified_total += ltv;
+    }
+    let funnel = s
+        .ok(
+            &admin,
+            "{ funnel(market: \"US\") { certifiedLtv { currency creators total { amountMinor currency } mean { amountMinor } meanPActive } } }",
+            json!({}),
+        )
+        .await["funnel"]["certifiedLtv"]
+        .clone();
+    assert_eq!(funnel[0]["currency"], "USD", "{funnel}");
+    assert_eq!(funnel[0]["creators"], 2);
+    assert_eq!(funnel[0]["total"]["amountMinor"], certified_total);
+    assert_eq!(funnel.as_array().unwrap().len(), 1);
+
     // Access: brands and US scouts read US creators; a GB scout, a shop are refused; only
     // admins read the market model.
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);

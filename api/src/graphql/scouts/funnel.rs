@@ -3,15 +3,16 @@
 
 use super::{stage, state};
 use crate::error::ApiResult;
+use crate::graphql::scalars::Money;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
-use entities::{pipeline_entry, pipeline_event};
+use entities::{creator_ltv, pipeline_entry, pipeline_event};
 use scoring::pipeline::{EntryHistory, Transition};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Which entries a funnel covers.
 pub struct Scope {
@@ -63,9 +64,62 @@ pub struct Funnel {
     /// Of certified entries (churned since included) with the flag recorded, the share that
     /// are e-commerce capable; null when there are none.
     pub ecommerce_capable_share: Option<f64>,
+    /// Predicted LTV of the creators now certified, per currency (markets do not share one).
+    pub certified_ltv: Vec<CohortLtv>,
 }
 
-/// Loads the entries in scope and their events (two statements) and computes the funnel.
+/// What the certified cohort is predicted to be worth, in one currency.
+#[derive(SimpleObject)]
+pub struct CohortLtv {
+    pub currency: String,
+    /// Certified creators with a stored prediction (creators who never sold have none).
+    pub creators: u64,
+    /// Sum of their LTVs (stored default horizon and discount rate).
+    pub total: Money,
+    pub mean: Money,
+    /// Mean probability that they are still active.
+    pub mean_p_active: f64,
+}
+
+/// The stored LTVs of the creators of the certified entries in `cond`.
+async fn certified_ltv(db: &DatabaseConnection, cond: Condition) -> ApiResult<Vec<CohortLtv>> {
+    let certified = pipeline_entry::Entity::find()
+        .select_only()
+        .column(pipeline_entry::Column::CreatorId)
+        .filter(cond)
+        .filter(pipeline_entry::Column::State.eq(PipelineState::Certified))
+        .into_query();
+    let mut sums: BTreeMap<String, (u64, i64, f64)> = BTreeMap::new();
+    for ltv in creator_ltv::Entity::find()
+        .filter(creator_ltv::Column::CreatorId.in_subquery(certified))
+        .all(db)
+        .await?
+    {
+        let sum = sums.entry(ltv.currency).or_default();
+        sum.0 += 1;
+        sum.1 += ltv.ltv_minor;
+        sum.2 += ltv.p_active;
+    }
+    Ok(sums
+        .into_iter()
+        .map(|(currency, (n, total, p_active))| CohortLtv {
+            creators: n,
+            total: Money {
+                amount_minor: total,
+                currency: currency.clone(),
+            },
+            mean: Money {
+                amount_minor: (total as f64 / n as f64).round() as i64,
+                currency: currency.clone(),
+            },
+            mean_p_active: p_active / n as f64,
+            currency,
+        })
+        .collect())
+}
+
+/// Loads the entries in scope, their events and the certified creators' LTVs (three
+/// statements) and computes the funnel.
 pub async fn funnel(db: &DatabaseConnection, scope: &Scope) -> ApiResult<Funnel> {
     let mut cond = Condition::all();
     if let Some(markets) = &scope.markets {
@@ -84,6 +138,7 @@ pub async fn funnel(db: &DatabaseConnection, scope: &Scope) -> ApiResult<Funnel>
         .filter(cond.clone())
         .all(db)
         .await?;
+    let certified_ltv = certified_ltv(db, cond.clone()).await?;
     let ids = pipeline_entry::Entity::find()
         .select_only()
         .column(pipeline_entry::Column::Id)
@@ -139,5 +194,6 @@ pub async fn funnel(db: &DatabaseConnection, scope: &Scope) -> ApiResult<Funnel>
             })
             .collect(),
         ecommerce_capable_share: f.ecommerce_share,
+        certified_ltv,
     })
 }

@@ -1,6 +1,6 @@
 //! Prospect suggestions: a market's creators not yet in an open pipeline entry, ranked by
 //! `scoring::pipeline::prospect_score` over what is stored now (followers, e-commerce
-//! capability, content score or raw engagement, attributed orders).
+//! capability, content score or raw engagement, predicted LTV rank or attributed orders).
 //!
 //! Every candidate of the market is scored in memory: three grouped statements, then
 //! O(candidates) work, which stays well under a second for tens of thousands of creators.
@@ -8,7 +8,9 @@
 use super::super::creators::{Creator, in_niche};
 use crate::error::{ApiError, ApiResult};
 use async_graphql::SimpleObject;
-use entities::{content, creator, creator_content_score, market, order, pipeline_entry};
+use entities::{
+    content, creator, creator_content_score, creator_ltv, market, order, pipeline_entry,
+};
 use scoring::pipeline::{ProspectSignals, prospect_score};
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
@@ -33,7 +35,8 @@ pub struct ProspectSuggestion {
     /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement (the creator's
     /// content score; before it is first scored, likes, comments and shares per view over its
     /// content, one half at 5%), 25% sales (attributed orders, one half at 20), 15%
-    /// e-commerce capability. Predicted LTV replaces the sales part once it is stored.
+    /// e-commerce capability. Once predicted, the creator's LTV percentile in the market
+    /// replaces the attributed orders in the sales part.
     pub score: f64,
     pub reach: f64,
     pub engagement: f64,
@@ -41,6 +44,33 @@ pub struct ProspectSuggestion {
     pub ecommerce: f64,
     /// Orders attributed to the creator.
     pub attributed_orders: i64,
+}
+
+/// Each creator's predicted LTV as its mid-rank percentile (0..1) among the market's creators
+/// with a stored prediction: LTVs are in the market's currency and heavy-tailed, a rank is
+/// neither.
+async fn ltv_ranks(db: &DatabaseConnection, market: &str) -> ApiResult<HashMap<i64, f64>> {
+    let mut ltvs: Vec<(i64, i64)> = creator_ltv::Entity::find()
+        .select_only()
+        .column(creator_ltv::Column::CreatorId)
+        .column(creator_ltv::Column::LtvMinor)
+        .filter(creator_ltv::Column::MarketCode.eq(market))
+        .into_tuple()
+        .all(db)
+        .await?;
+    ltvs.sort_by_key(|&(_, ltv)| ltv);
+    let n = ltvs.len() as f64;
+    let mut ranks = HashMap::with_capacity(ltvs.len());
+    let mut start = 0;
+    while start < ltvs.len() {
+        let end = start + ltvs[start..].partition_point(|&(_, v)| v == ltvs[start].1);
+        let rank = (start + end) as f64 / 2.0 / n;
+        for &(id, _) in &ltvs[start..end] {
+            ranks.insert(id, rank);
+        }
+        start = end;
+    }
+    Ok(ranks)
 }
 
 /// The market's best prospects, best first (ties: more followers, then lower id).
@@ -127,6 +157,7 @@ pub async fn suggestions(
         .into_iter()
         .map(|s| (s.creator_id, s.score))
         .collect();
+    let ltv_ranks = ltv_ranks(db, &filter.market).await?;
 
     let mut ranked: Vec<(creator::Model, scoring::pipeline::ProspectScore, i64)> = candidates
         .into_iter()
@@ -142,8 +173,7 @@ pub async fn suggestions(
                 shares,
                 orders: attributed,
                 content_score: content_scores.get(&c.id).copied(),
-                // Hook: pass the stored LTV rank here once it is kept.
-                ltv_rank: None,
+                ltv_rank: ltv_ranks.get(&c.id).copied(),
             };
             (c, prospect_score(&signals), attributed)
         })
