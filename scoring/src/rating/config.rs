@@ -170,7 +170,11 @@ impl Default for RatingConfig {
         };
         let metrics = PerMetric::from_fn(|metric| match metric {
             Metric::ViolationRate => m(0.10, 0.03, 0.01, 0.0, 1.0, 0.0, 0.01),
-            Metric::ContentScore => m(20.0, 40.0, 60.0, 80.0, 20.0, 80.0, 50.0),
+            // Content scores are cohort percentiles, 50 on average by construction, and a
+            // shop's mean over the content selling its products (made by many creators) is
+            // shrunk toward that: 55 is already about the top decile of shops, 45 the bottom
+            // fifth. The anchors sit on that scale, not on the 0-100 range.
+            Metric::ContentScore => m(25.0, 42.0, 55.0, 70.0, 20.0, 80.0, 50.0),
             Metric::NegativeReviewRate => m(0.25, 0.10, 0.05, 0.02, 1.0, 0.0, 0.06),
             Metric::SellerFaultReturnRate => m(0.08, 0.03, 0.01, 0.002, 1.0, 0.0, 0.012),
             Metric::AverageRating => m(3.0, 4.0, 4.5, 4.9, 1.0, 5.0, 4.4),
