@@ -4,8 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{MatchError, Result};
 
-/// Root configuration: graph weighting, proximity, blend weights and ranking.
+/// Root configuration: graph weighting, proximity, blend weights and ranking. Every section and
+/// field may be left out of a serialised configuration and takes its default, so a file need
+/// only name what it changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MatchConfig {
     /// How input records become edge weights, and when the update overlay is compacted.
     pub graph: GraphConfig,
@@ -20,6 +23,7 @@ pub struct MatchConfig {
 /// Edge weighting. Edges are undirected; a walk leaves a node along an edge with probability
 /// proportional to its weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct GraphConfig {
     /// Total weight of a creator's niche edges (its shares are normalised to sum to this).
     /// Default 1.0: one recent collaboration weighs about as much as all of a creator's niches.
@@ -55,6 +59,7 @@ impl Default for GraphConfig {
 
 /// Personalised PageRank by forward push.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PprConfig {
     /// Restart (teleport) probability. Higher keeps mass closer to the seed. Default 0.15.
     pub alpha: f64,
@@ -88,6 +93,7 @@ impl Default for PprConfig {
 
 /// Weights of the ranking blend; only their ratios matter (they are normalised by their sum).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BlendWeights {
     /// Graph proximity (degree-corrected PPR). Default 0.48 (best of the values tried on the
     /// synthetic evaluation).
@@ -133,6 +139,7 @@ impl BlendWeights {
 
 /// Component normalisation and pagination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RankConfig {
     /// LTV at which the LTV component is 0.5 (it is `ltv / (ltv + reference)`). Default 1,000.
     pub ltv_reference: f64,
