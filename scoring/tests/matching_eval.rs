@@ -16,9 +16,9 @@ fn ours_beats_baselines_on_planted_communities() {
         &market.input,
         &market.profiles,
         &MatchConfig::default(),
-        // 120 brands keep the exact-PPR baseline affordable in an unoptimised test build.
+        // Every brand that lost a collaborator (about 240): fewer queries leave the
+        // comparison with exact PPR to noise.
         &EvalConfig {
-            max_queries: 120,
             exact_tolerance: 1e-8,
             ..EvalConfig::default()
         },
@@ -35,7 +35,7 @@ fn ours_beats_baselines_on_planted_communities() {
         );
         assert_eq!(get(m).latencies.len(), report.queries);
     }
-    assert!(report.queries == 120, "only {} queries", report.queries);
+    assert!(report.queries >= 200, "only {} queries", report.queries);
     let ours = get(Method::Ours).recall_at_k;
     assert!(ours >= get(Method::ExactPpr).recall_at_k);
     assert!(ours >= 1.5 * get(Method::NicheCosine).recall_at_k);

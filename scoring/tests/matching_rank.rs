@@ -187,14 +187,34 @@ fn ranks_niche_creators_and_excludes_existing_collaborators() {
         "existing collaborator returned: {found:?}"
     );
     assert_eq!(page.total, found.len());
-    // The pure Dog Food creators come first; the Lipstick-only creator, if reached, last.
+    // By default proximity leads: Woof Co shares creator 6 with Meow Inc, so Meow Inc's Cat
+    // Food creators (4, 7; a sibling niche) come first, then the pure Dog Food creators; the
+    // Lipstick-only creator, if reached, last.
     assert!(
-        found[..2].contains(&1) && found[..2].contains(&2),
+        found[..2].contains(&4) && found[..2].contains(&7),
         "{found:?}"
     );
+    let at = |c: u64| found.iter().position(|&x| x == c).unwrap();
+    assert!(at(1) < at(3) && at(2) < at(3), "{found:?}");
     if let Some(pos) = found.iter().position(|&c| c == 5) {
         assert_eq!(pos, found.len() - 1);
     }
+    // A brand that weights niche focus gets its own niche's creators first.
+    let mut focused = MatchConfig::default();
+    focused.weights.niche_focus = 0.5;
+    let niche_first = match_creators(
+        &f.graph,
+        &f.profiles,
+        &f.names,
+        &MatchQuery::new(BrandId(1)),
+        &focused,
+    )
+    .unwrap();
+    let niche_first = ids(&niche_first);
+    assert!(
+        niche_first[..2].contains(&1) && niche_first[..2].contains(&2),
+        "{niche_first:?}"
+    );
     for pair in page.items.windows(2) {
         assert!(
             pair[0].score > pair[1].score
@@ -490,9 +510,18 @@ fn lookalikes_share_the_seed_creators_niche() {
     .unwrap();
     let found = ids(&page);
     assert!(!found.contains(&4));
-    assert_eq!(found[0], 7, "{found:?}");
+    // Meow Inc's other creators, who share Kitty Kate's niche, lead.
     assert!(
-        page.items[0]
+        found[..2].contains(&6) && found[..2].contains(&7),
+        "{found:?}"
+    );
+    let seven = page
+        .items
+        .iter()
+        .find(|m| m.creator == CreatorId(7))
+        .unwrap();
+    assert!(
+        seven
             .paths
             .iter()
             .any(|p| p.text == "shares Kitty Kate's niche Cat Food (100% of its videos)")

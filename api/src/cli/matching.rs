@@ -3,9 +3,15 @@
 use crate::db::{self, DbConfig};
 use crate::matching::load;
 use clap::{Args, Subcommand};
-use scoring::matching::MatchConfig;
-use scoring::matching::eval::{EvalConfig, EvalReport, Method, evaluate};
+use entities::collaboration;
+use scoring::matching::eval::{
+    EvalConfig, EvalReport, Method, evaluate_held_out, split_collaborations,
+};
+use scoring::matching::{BrandId, CreatorId, CreatorProfile, GraphInput, MatchConfig};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Matching commands.
@@ -34,6 +40,10 @@ pub struct EvalArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Matching configuration to evaluate, as JSON (`scoring::matching::MatchConfig`; fields
+    /// left out keep their defaults), e.g. `{"ppr": {"alpha": 0.2}}`: how weights are tuned.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs a matching command.
@@ -52,17 +62,29 @@ pub async fn run(db_config: &DbConfig, command: MatchingCommand) -> anyhow::Resu
             "the database has no collaborations to hide: seed one first (flywheel demo --no-serve)"
         );
     }
-    let config = MatchConfig::default();
+    let config = match &args.config {
+        Some(path) => read_config(path)?,
+        None => MatchConfig::default(),
+    };
+    let (kept, hidden) = split_collaborations(&snap.input.collaborations, args.hide, args.seed)?;
+    let hidden_pairs: HashSet<(BrandId, CreatorId)> =
+        hidden.iter().map(|c| (c.brand, c.creator)).collect();
+    let mut directory = snap.directory;
+    forget(&mut directory, &conn, &hidden_pairs).await?;
+    let kept = GraphInput {
+        collaborations: kept,
+        ..snap.input
+    };
     let mut reports = Vec::with_capacity(args.k.len());
     for &k in &args.k {
         let eval = EvalConfig {
-            hidden_share: args.hide,
             k,
-            seed: args.seed,
             max_queries: args.max_queries.unwrap_or(usize::MAX),
             ..EvalConfig::default()
         };
-        reports.push(evaluate(&snap.input, &snap.directory, &config, &eval)?);
+        reports.push(evaluate_held_out(
+            &kept, &hidden, &directory, &config, &eval,
+        )?);
     }
     if args.json {
         println!(
@@ -73,6 +95,45 @@ pub async fn run(db_config: &DbConfig, command: MatchingCommand) -> anyhow::Resu
         print!("{}", table(&args, &reports));
     }
     Ok(())
+}
+
+/// Takes the collaborations of hidden pairs out of their creators' delivery records: a creator
+/// whose only collaboration is hidden must look like one that never collaborated, or its
+/// reliability would give the held-out answer away.
+async fn forget(
+    directory: &mut HashMap<CreatorId, CreatorProfile>,
+    conn: &impl ConnectionTrait,
+    hidden: &HashSet<(BrandId, CreatorId)>,
+) -> anyhow::Result<()> {
+    let rows = collaboration::Entity::find()
+        .all(conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read collaborations: {e}"))?;
+    for row in rows {
+        let creator = CreatorId(row.creator_id as u64);
+        if !hidden.contains(&(BrandId(row.brand_id as u64), creator)) {
+            continue;
+        }
+        let mut h = load::History::default();
+        load::count_collaboration(&mut h, row.status);
+        if let Some(p) = directory.get_mut(&creator) {
+            p.collaborations_total = p.collaborations_total.saturating_sub(h.finished);
+            p.collaborations_delivered = p.collaborations_delivered.saturating_sub(h.delivered);
+        }
+    }
+    Ok(())
+}
+
+/// A configuration file, validated.
+fn read_config(path: &Path) -> anyhow::Result<MatchConfig> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let config: MatchConfig = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a matching configuration: {e}", path.display()))?;
+    config
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(config)
 }
 
 fn name(method: Method) -> &'static str {

@@ -101,8 +101,13 @@ pub async fn seed(
         &clock,
     );
     progress("generate", 2, STEPS);
-    let collaborations =
-        collaborations::generate(&mut stage_rng(opts.seed, 3), &creators, &commerce, &clock);
+    let collaborations = collaborations::generate(
+        &mut stage_rng(opts.seed, 3),
+        &creators,
+        &commerce,
+        &taxonomy,
+        &clock,
+    );
     progress("generate", 3, STEPS);
     let world = content::World {
         creators: &creators,

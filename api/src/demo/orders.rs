@@ -242,9 +242,7 @@ impl<C: ConnectionTrait> Stream<'_, C> {
         self.stats.per_shop[p.shop] += 1;
         if let (Some(c), Some(b), None) = (creator, shop.brand, t.cancelled_at) {
             let collaborations = self.world.collaborations;
-            if let Some(&k) = collaborations.by_pair.get(&(b, c))
-                && collaborations.list[k].covers(placed)
-            {
+            if let Some(k) = collaborations.covering(b, c, placed) {
                 self.stats.collaboration_gmv[k] += amount;
             }
         }

@@ -206,8 +206,32 @@ impl NicheVectors {
 
 /// Hides `hidden_share` of the collaborations, rebuilds the graph from the rest, and ranks
 /// creators for every brand that lost at least one collaborator, with each [`Method`].
+///
+/// For directories that do not depend on collaborations (such as the synthetic one). When
+/// profiles count collaborations (delivery records), a hidden one would leak through them:
+/// split with [`split_collaborations`], take the hidden ones out of the profiles and call
+/// [`evaluate_held_out`].
 pub fn evaluate(
     input: &GraphInput,
+    directory: &dyn CreatorDirectory,
+    config: &MatchConfig,
+    eval: &EvalConfig,
+) -> Result<EvalReport> {
+    let (kept, hidden) = split_collaborations(&input.collaborations, eval.hidden_share, eval.seed)?;
+    let kept_input = GraphInput {
+        collaborations: kept,
+        ..input.clone()
+    };
+    evaluate_held_out(&kept_input, &hidden, directory, config, eval)
+}
+
+/// Ranks creators for every brand with a collaborator in `hidden`, on the graph of `kept`
+/// (whose collaborations are the kept ones), with each [`Method`]; `directory` must describe
+/// creators without the hidden collaborations. `eval.hidden_share` and `eval.seed` are not
+/// used (the split is given).
+pub fn evaluate_held_out(
+    kept: &GraphInput,
+    hidden: &[CollaborationInput],
     directory: &dyn CreatorDirectory,
     config: &MatchConfig,
     eval: &EvalConfig,
@@ -216,14 +240,9 @@ pub fn evaluate(
     if eval.k == 0 {
         return Err(MatchError::InvalidInput("k must be > 0".into()));
     }
-    let (kept, hidden) = split_collaborations(&input.collaborations, eval.hidden_share, eval.seed)?;
-    let kept_input = GraphInput {
-        collaborations: kept,
-        ..input.clone()
-    };
-    let graph = MatchGraph::build(&kept_input, &config.graph)?;
+    let graph = MatchGraph::build(kept, &config.graph)?;
     let mut relevant: FxHashMap<BrandId, HashSet<CreatorId>> = FxHashMap::default();
-    for c in &hidden {
+    for c in hidden {
         relevant.entry(c.brand).or_default().insert(c.creator);
     }
     let mut queries: Vec<(BrandId, HashSet<CreatorId>)> = relevant.into_iter().collect();
