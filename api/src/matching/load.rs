@@ -5,12 +5,16 @@
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use entities::enums::CollaborationStatus;
-use entities::{brand, brand_niche, collaboration, creator, creator_niche, niche, violation};
+use entities::{
+    brand, brand_niche, collaboration, creator, creator_content_score, creator_ltv, creator_niche,
+    niche, violation,
+};
 use scoring::matching::{
     BrandId, BrandInput, CollaborationInput, CreatorId, CreatorInput, CreatorProfile, GraphInput,
-    NameBook, NicheId, NicheInput, NicheShare,
+    NameBook, NicheId, NicheInput, NicheShare, RankConfig,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Alias, Expr, Func};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 /// Upheld violations younger than this count as "recent" for the `noRecentViolations` filter.
@@ -99,10 +103,12 @@ pub async fn snapshot(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResul
         .into_iter()
         .map(|b| (BrandId(b.id as u64), b.name))
         .collect();
+    let scores = scores(db, None).await?;
     let mut directory = HashMap::with_capacity(creators.len());
     for c in creators {
         let h = history.get(&c.id).copied().unwrap_or_default();
-        directory.insert(CreatorId(c.id as u64), profile(&c, h));
+        let s = scores.get(&c.id).copied().unwrap_or_default();
+        directory.insert(CreatorId(c.id as u64), profile(&c, h, s));
         names
             .creators
             .insert(CreatorId(c.id as u64), c.display_name);
@@ -161,19 +167,69 @@ pub fn collaboration_input(c: &collaboration::Model, now: DateTime<Utc>) -> Coll
     }
 }
 
+/// A creator's stored model outputs that ranking blends in.
+#[derive(Default, Clone, Copy)]
+pub struct Scores {
+    /// Content score, when the creator has scored pieces (a score resting on the niche prior
+    /// alone says nothing about the creator).
+    pub content: Option<f64>,
+    /// Predicted LTV in units where its market's mean predicted LTV is the ranking's
+    /// `ltv_reference`: markets sell in different currencies, and the component should read
+    /// 0.5 for a typical creator of any of them.
+    pub ltv: Option<f64>,
+    pub p_active: Option<f64>,
+}
+
+/// The stored content scores, LTVs and P(active) of the given creators (all when `None`).
+pub async fn scores(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> ApiResult<HashMap<i64, Scores>> {
+    let mut content =
+        creator_content_score::Entity::find().filter(creator_content_score::Column::Pieces.gt(0));
+    let mut ltvs = creator_ltv::Entity::find();
+    if let Some(ids) = ids {
+        content = content.filter(creator_content_score::Column::CreatorId.is_in(ids.to_vec()));
+        ltvs = ltvs.filter(creator_ltv::Column::CreatorId.is_in(ids.to_vec()));
+    }
+    let means: HashMap<String, f64> = creator_ltv::Entity::find()
+        .select_only()
+        .column(creator_ltv::Column::MarketCode)
+        .expr(Func::cast_as(
+            Func::avg(Expr::col(creator_ltv::Column::LtvMinor)),
+            Alias::new("DOUBLE PRECISION"),
+        ))
+        .group_by(creator_ltv::Column::MarketCode)
+        .into_tuple::<(String, Option<f64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(market, mean)| Some((market, mean.filter(|m| *m > 0.0)?)))
+        .collect();
+    let reference = RankConfig::default().ltv_reference;
+    let mut out: HashMap<i64, Scores> = HashMap::new();
+    for c in content.all(db).await? {
+        out.entry(c.creator_id).or_default().content = Some(c.score);
+    }
+    for l in ltvs.all(db).await? {
+        let s = out.entry(l.creator_id).or_default();
+        s.p_active = Some(l.p_active);
+        s.ltv = means
+            .get(&l.market_code)
+            .map(|mean| l.ltv_minor as f64 / mean * reference);
+    }
+    Ok(out)
+}
+
 /// A creator's ranking and filtering attributes.
-///
-/// Content score, predicted LTV and P(active) are not stored by any feature yet, so they are
-/// `None` here and ranking uses its neutral `rank.missing_value` (confidence drops instead).
-/// THIS is the one place to plug them in once their tables exist.
-pub fn profile(c: &creator::Model, h: History) -> CreatorProfile {
+pub fn profile(c: &creator::Model, h: History, s: Scores) -> CreatorProfile {
     CreatorProfile {
         market: c.market_code.clone(),
         followers: c.followers.max(0) as u64,
         ecommerce: c.ecommerce_capable,
-        content_score: None,
-        ltv: None,
-        p_active: None,
+        content_score: s.content,
+        ltv: s.ltv,
+        p_active: s.p_active,
         collaborations_total: h.finished,
         collaborations_delivered: h.delivered,
         recent_violations: h.recent_violations,

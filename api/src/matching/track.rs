@@ -213,7 +213,8 @@ where
     Ok(out)
 }
 
-/// Re-reads the profiles (and names) of some creators: attributes, delivery record, violations.
+/// Re-reads the profiles (and names) of some creators: attributes, delivery record, violations,
+/// stored scores.
 async fn refresh_profiles(
     db: &DatabaseConnection,
     mut ids: Vec<i64>,
@@ -238,14 +239,16 @@ async fn refresh_profiles(
             history.entry(id).or_default().recent_violations += 1;
         }
     }
+    let scores = load::scores(db, Some(&ids)).await?;
     for c in creator::Entity::find()
         .filter(creator::Column::Id.is_in(ids))
         .all(db)
         .await?
     {
         let h = history.get(&c.id).copied().unwrap_or_default();
+        let s = scores.get(&c.id).copied().unwrap_or_default();
         let id = CreatorId(c.id as u64);
-        out.profiles.push((id, load::profile(&c, h)));
+        out.profiles.push((id, load::profile(&c, h, s)));
         out.creator_names.push((id, c.display_name));
     }
     Ok(())
