@@ -147,15 +147,18 @@ impl Pool {
     }
 }
 
-/// Weighted pools by appeal: capable creators are three times as sought after; size helps,
-/// mildly.
+/// Weighted pools by appeal: capable creators are three times as sought after; brands shortlist
+/// creators whose content performs (the latent quality that drives engagement and conversion,
+/// hence content scores and sales), and size helps, mildly.
 fn pools<K: std::hash::Hash + Eq>(
     members: HashMap<K, Vec<usize>>,
     creators: &[Creator],
 ) -> HashMap<K, Pool> {
     let appeal = |i: usize| {
         let c = &creators[i];
-        (if c.capable { 3.0 } else { 1.0 }) * (c.followers as f64).powf(0.25)
+        (if c.capable { 3.0 } else { 1.0 })
+            * (0.6 * c.quality).exp()
+            * (c.followers as f64).powf(0.25)
     };
     members
         .into_iter()
