@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod ingest;
+pub mod jobs;
 pub mod ltv;
 pub mod matching;
 pub mod metrics;
@@ -18,15 +19,14 @@ pub mod server;
 
 use std::sync::Arc;
 
-/// Builds the whole HTTP application over a migrated database; the content cohort snapshot is
-/// rebuilt every `cohort_refresh` (the first build at once, in the background).
+/// Builds the whole HTTP application over a migrated database and starts its scheduled jobs.
 pub fn app(
     db: sea_orm::DatabaseConnection,
     statements: Arc<db::StatementCounter>,
     keys: auth::JwtKeys,
     http: server::HttpLimits,
     limits: graphql::Limits,
-    cohort_refresh: std::time::Duration,
+    schedule: jobs::Schedule,
 ) -> axum::Router {
     let matching = Arc::new(matching::Matching::new(db.clone()));
     let content = Arc::new(content::ContentScoring::new(db.clone()));
@@ -34,7 +34,7 @@ pub fn app(
         let warm = Arc::clone(&matching);
         runtime.spawn(async move { warm.warm().await });
         let _guard = runtime.enter();
-        Arc::clone(&content).spawn_refresh(cohort_refresh);
+        jobs::spawn(db.clone(), Arc::clone(&content), schedule);
     }
     let state = server::AppState {
         matching,

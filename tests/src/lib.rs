@@ -211,7 +211,7 @@ impl TestServer {
             keys.clone(),
             http,
             limits,
-            std::time::Duration::from_secs(3600),
+            flywheel::jobs::Schedule::default(),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

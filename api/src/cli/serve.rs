@@ -37,6 +37,12 @@ pub struct ServeArgs {
     /// against (also rebuilt by `flywheel recompute content`'s rescoring).
     #[arg(long, env = "FLYWHEEL_COHORT_REFRESH_MINUTES", default_value_t = 60)]
     pub cohort_refresh_minutes: u64,
+    /// Hours between LTV refits (every market's model and every creator's prediction).
+    #[arg(long, env = "FLYWHEEL_LTV_REFIT_HOURS", default_value_t = 24)]
+    pub ltv_refit_hours: u64,
+    /// Hours between projected shop-rating evaluations (the official one stays a command).
+    #[arg(long, env = "FLYWHEEL_RATING_PROJECTION_HOURS", default_value_t = 24)]
+    pub rating_projection_hours: u64,
 }
 
 impl ServeArgs {
@@ -74,8 +80,13 @@ pub async fn serve_with(
     args: &ServeArgs,
 ) -> anyhow::Result<()> {
     let (http, gql) = args.limits();
-    let refresh = Duration::from_secs(60 * args.cohort_refresh_minutes.max(1));
-    let app = crate::app(conn, statements, keys, http, gql, refresh);
+    let hours = |h: u64| Duration::from_secs(3_600 * h.max(1));
+    let schedule = crate::jobs::Schedule {
+        cohort_refresh: Duration::from_secs(60 * args.cohort_refresh_minutes.max(1)),
+        ltv_refit: hours(args.ltv_refit_hours),
+        rating_projection: hours(args.rating_projection_hours),
+    };
+    let app = crate::app(conn, statements, keys, http, gql, schedule);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| {

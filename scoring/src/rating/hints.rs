@@ -94,9 +94,9 @@ impl MetricHint {
         }
         if let Some(first) = self.counting_against.first() {
             out += &format!(
-                " {} day(s) count against it; the oldest rolls off on day {}.",
+                " {} day(s) count against it; the oldest rolls off on {}.",
                 self.counting_against.len(),
-                first.rolls_off
+                iso_date(first.rolls_off)
             );
         }
         out
@@ -226,4 +226,32 @@ fn records(inputs: &ShopInputs, config: &RatingConfig) -> Vec<(Day, Sums)> {
         .collect();
     out.sort_by_key(|(day, _)| *day);
     out
+}
+
+/// A day number (days since 1970-01-01) as an ISO date, e.g. 2027-09-02, for advice a seller
+/// reads (civil-from-days over the proleptic Gregorian calendar; no calendar crate needed).
+fn iso_date(day: Day) -> String {
+    let z = i64::from(day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::iso_date;
+
+    #[test]
+    fn day_numbers_read_as_dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(21_063), "2027-09-02");
+        assert_eq!(iso_date(11_016), "2000-02-29");
+        assert_eq!(iso_date(-1), "1969-12-31");
+    }
 }

@@ -1,0 +1,85 @@
+//! The jobs a server runs on a schedule, so its scores stay current without an operator: the
+//! content cohort snapshot new metrics are scored against, the per-market LTV fits with every
+//! creator's prediction, and the daily projected shop ratings. Each job is the same code as its
+//! `flywheel recompute` command; a failure is logged and retried at the next tick.
+
+use crate::content::ContentScoring;
+use crate::rating::recompute::EvaluationKind;
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often each job runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Content cohort snapshot rebuild (the first at start-up).
+    pub cohort_refresh: Duration,
+    /// LTV refit and predictions (the first one period after start-up).
+    pub ltv_refit: Duration,
+    /// Projected shop ratings (the first one period after start-up).
+    pub rating_projection: Duration,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            cohort_refresh: Duration::from_secs(3_600),
+            ltv_refit: Duration::from_secs(24 * 3_600),
+            rating_projection: Duration::from_secs(24 * 3_600),
+        }
+    }
+}
+
+/// Starts the scheduled jobs on the current runtime.
+pub fn spawn(db: DatabaseConnection, content: Arc<ContentScoring>, schedule: Schedule) {
+    content.spawn_refresh(schedule.cohort_refresh);
+    let ltv_db = db.clone();
+    every("ltv refit", schedule.ltv_refit, move || {
+        let db = ltv_db.clone();
+        async move {
+            let options = crate::ltv::recompute::Options::new(Utc::now());
+            crate::ltv::recompute::run(&db, &options, &|_, _, _| {})
+                .await
+                .map(|_| ())
+        }
+    });
+    every("rating projection", schedule.rating_projection, move || {
+        let db = db.clone();
+        async move {
+            let options = crate::rating::recompute::Options {
+                kind: EvaluationKind::Projected,
+                as_of: None,
+                now: Utc::now(),
+            };
+            crate::rating::recompute::run(&db, crate::rating::config(), &options, &|_, _, _| {})
+                .await
+                .map(|_| ())
+        }
+    });
+}
+
+/// Runs `job` every `period`, the first time one period from now.
+fn every<F, Fut>(name: &'static str, period: Duration, job: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = crate::error::ApiResult<()>> + Send,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let started = std::time::Instant::now();
+            match job().await {
+                Ok(()) => tracing::info!(
+                    job = name,
+                    millis = started.elapsed().as_millis() as u64,
+                    "scheduled job done"
+                ),
+                Err(err) => tracing::error!(job = name, ?err, "scheduled job failed"),
+            }
+        }
+    });
+}
