@@ -1,9 +1,10 @@
 //! The jobs a server runs on a schedule, so its scores stay current without an operator: the
 //! content cohort snapshot new metrics are scored against, the per-market LTV fits with every
-//! creator's prediction, and the daily projected shop ratings. Each job is the same code as its
+//! creator's prediction, the scores matching ranks with, and the daily projected shop ratings. Each job is the same code as its
 //! `flywheel recompute` command; a failure is logged and retried at the next tick.
 
 use crate::content::ContentScoring;
+use crate::matching::Matching;
 use crate::rating::recompute::EvaluationKind;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -33,16 +34,28 @@ impl Default for Schedule {
 }
 
 /// Starts the scheduled jobs on the current runtime.
-pub fn spawn(db: DatabaseConnection, content: Arc<ContentScoring>, schedule: Schedule) {
+pub fn spawn(
+    db: DatabaseConnection,
+    content: Arc<ContentScoring>,
+    matching: Arc<Matching>,
+    schedule: Schedule,
+) {
     content.spawn_refresh(schedule.cohort_refresh);
+    // Content scores change with every metric report: matching re-reads them as often as the
+    // cohorts are refreshed, and after every LTV refit.
+    let scores = Arc::clone(&matching);
+    every("matching scores", schedule.cohort_refresh, move || {
+        let matching = Arc::clone(&scores);
+        async move { matching.refresh_scores().await }
+    });
     let ltv_db = db.clone();
     every("ltv refit", schedule.ltv_refit, move || {
         let db = ltv_db.clone();
+        let matching = Arc::clone(&matching);
         async move {
             let options = crate::ltv::recompute::Options::new(Utc::now());
-            crate::ltv::recompute::run(&db, &options, &|_, _, _| {})
-                .await
-                .map(|_| ())
+            crate::ltv::recompute::run(&db, &options, &|_, _, _| {}).await?;
+            matching.refresh_scores().await
         }
     });
     every("rating projection", schedule.rating_projection, move || {

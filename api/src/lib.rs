@@ -34,7 +34,12 @@ pub fn app(
         let warm = Arc::clone(&matching);
         runtime.spawn(async move { warm.warm().await });
         let _guard = runtime.enter();
-        jobs::spawn(db.clone(), Arc::clone(&content), schedule);
+        jobs::spawn(
+            db.clone(),
+            Arc::clone(&content),
+            Arc::clone(&matching),
+            schedule,
+        );
     }
     let state = server::AppState {
         matching,

@@ -5,8 +5,10 @@
 
 use chrono::{Duration, Utc};
 use flywheel::auth::Role;
+use flywheel::matching::{Matching, Seed};
 use flywheel_tests::fixture::{ingest, marketplace};
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
+use scoring::matching::{Component, MatchFilters, PageRequest};
 use serde_json::{Value, json};
 
 on_both_databases!(metrics_move_scores_and_pools);
@@ -83,6 +85,9 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     let (content, metrics) = peers();
     ingest(&s, "upsertContent", "ContentInput", content).await;
     ingest(&s, "reportContentMetrics", "ContentMetricsInput", metrics).await;
+    // A matching directory built before any score exists, refreshed after the recompute.
+    let matching = Matching::new(s.db.clone());
+    matching.warm().await;
     let summary = s
         .ok(
             &admin,
@@ -97,6 +102,26 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     assert_eq!(summary["creators"], 3);
     assert_eq!(summary["snapshotPieces"], PEERS as u64);
 
+    let content_of_us = |page: &scoring::matching::MatchPage| {
+        page.items
+            .iter()
+            .find(|m| m.creator.0 == f.creator_us as u64)
+            .and_then(|m| {
+                m.components
+                    .iter()
+                    .find(|c| c.component == Component::Content)
+            })
+            .map(|c| c.value)
+    };
+    let rank = || {
+        matching.rank(
+            Seed::Brand(f.brand_glow),
+            MatchFilters::default(),
+            true,
+            PageRequest::default(),
+        )
+    };
+    let neutral = content_of_us(&rank().await.unwrap().page).unwrap();
     let new_id = {
         let data = s
             .ok(
@@ -264,6 +289,25 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
         .await["creator"]["contentScore"]
         .clone();
     assert_eq!(creator["pieces"], PEERS as u64 + 1);
+
+    // The matching directory, built before any score, reads the creator's new score.
+    matching.refresh_scores().await.unwrap();
+    let after = content_of_us(&rank().await.unwrap().page).unwrap();
+    let stored = s
+        .ok(
+            &admin,
+            "query($id: ID!) { creator(id: $id) { contentScore { score } } }",
+            json!({ "id": f.creator_us.to_string() }),
+        )
+        .await["creator"]["contentScore"]["score"]
+        .as_f64()
+        .unwrap();
+    assert!((after - stored / 100.0).abs() < 1e-12, "{after} {stored}");
+    assert_ne!(
+        neutral, after,
+        "built without scores, the component was the neutral default"
+    );
+
     let share = creator["priorShare"].as_f64().unwrap();
     assert!(share > 0.0 && share < 0.5, "{creator}");
 

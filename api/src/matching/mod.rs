@@ -160,6 +160,25 @@ impl Matching {
         })
     }
 
+    /// Re-reads every creator's stored content score, LTV and P(active) into the directory:
+    /// the scheduled jobs that recompute them call this, since metric ingest and refits do not
+    /// pass through the graph's own ingest hook. Nothing to do before the first build.
+    pub async fn refresh_scores(&self) -> ApiResult<()> {
+        let Some(state) = self.state.get() else {
+            return Ok(());
+        };
+        let _writer = state.writer.lock().await;
+        let scores = load::scores(&self.db, None).await?;
+        let mut directory = write(&state.directory);
+        for (id, profile) in directory.iter_mut() {
+            let s = scores.get(&(id.0 as i64)).copied().unwrap_or_default();
+            profile.content_score = s.content;
+            profile.ltv = s.ltv;
+            profile.p_active = s.p_active;
+        }
+        Ok(())
+    }
+
     /// Applies graph updates and directory/name changes as one step; if the graph refuses the
     /// updates (a niche it was not built with), rebuilds everything from the database.
     async fn publish(&self, changes: track::Changes) -> ApiResult<()> {
