@@ -15,6 +15,7 @@ pub mod ltv;
 pub mod matching;
 pub mod metrics;
 pub mod rating;
+pub mod scan;
 pub mod server;
 
 use std::sync::Arc;

@@ -15,16 +15,13 @@ use entities::{creator_selling_day as csd, order};
 use scoring::rating::Day;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use std::collections::{BTreeSet, HashMap};
 
 /// Orders and GMV (minor units) of one creator-day.
 type Counters = [i64; 2];
-
-/// Orders read per query by [`rebuild`].
-const REBUILD_PAGE: u64 = 10_000;
 
 /// Days written per statement (4 parameters each, far under every backend's limit).
 const WRITE_CHUNK: usize = 500;
@@ -90,24 +87,8 @@ pub async fn rebuild(
             .filter(order::Column::ReturnedAt.is_null())
             .filter(order::Column::CancelledAt.is_null())
     };
-    let total = sold().count(&txn).await?;
     let mut sums = HashMap::new();
-    let (mut after, mut read) = (0, 0);
-    loop {
-        let page = sold()
-            .filter(order::Column::Id.gt(after))
-            .order_by_asc(order::Column::Id)
-            .limit(REBUILD_PAGE)
-            .all(&txn)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for o in &page {
-            add(&mut sums, o, 1);
-        }
-        read += page.len() as u64;
-        progress(read, total);
-    }
+    crate::scan::orders(&txn, sold(), progress, |o| add(&mut sums, o, 1)).await?;
     let days = sums.len() as u64;
     write(&txn, sums, false).await?;
     txn.commit().await?;

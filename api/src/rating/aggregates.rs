@@ -14,10 +14,7 @@ use entities::enums::Fault;
 use entities::{order, shop_daily};
 use scoring::rating::{DailyAggregate, Day};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use std::collections::HashMap;
 
 /// The counters of one cohort, in [`COUNTERS`] order.
@@ -38,9 +35,6 @@ const COUNTERS: [shop_daily::Column; 12] = [
     shop_daily::Column::NegativeFirstReviews,
     shop_daily::Column::FirstReviewStars,
 ];
-
-/// Orders read per query by [`rebuild`].
-const REBUILD_PAGE: u64 = 10_000;
 
 /// Cohorts written per statement (13 parameters each, far under every backend's limit).
 const WRITE_CHUNK: usize = 200;
@@ -118,24 +112,11 @@ pub async fn rebuild(
 ) -> ApiResult<u64> {
     let txn = db.begin().await?;
     shop_daily::Entity::delete_many().exec(&txn).await?;
-    let total = order::Entity::find().count(&txn).await?;
     let mut sums = HashMap::new();
-    let (mut after, mut read) = (0, 0);
-    loop {
-        let page = order::Entity::find()
-            .filter(order::Column::Id.gt(after))
-            .order_by_asc(order::Column::Id)
-            .limit(REBUILD_PAGE)
-            .all(&txn)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for o in &page {
-            add(&mut sums, o, 1);
-        }
-        read += page.len() as u64;
-        progress(read, total);
-    }
+    crate::scan::orders(&txn, order::Entity::find(), progress, |o| {
+        add(&mut sums, o, 1)
+    })
+    .await?;
     let cohorts = sums.len() as u64;
     write(&txn, sums, false).await?;
     txn.commit().await?;
