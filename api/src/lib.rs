@@ -50,6 +50,7 @@ pub fn app(
         keys: Arc::new(keys),
         metrics: Arc::new(metrics::Metrics::new(statements)),
         batch_window: limits.batch_window,
+        max_aliases: limits.aliases,
     };
     server::router(state, http)
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::JwtKeys;
 use crate::auth::guard::Authentication;
-use crate::graphql::{FlywheelSchema, context::with_loaders};
+use crate::graphql::{FlywheelSchema, aliases, context::with_loaders};
 use crate::metrics::Metrics;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{Response, ServerError};
@@ -31,6 +31,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// DataLoader batch window (see [`crate::graphql::Limits::batch_window`]).
     pub batch_window: Duration,
+    /// Most aliased fields in one document (see [`crate::graphql::aliases`]).
+    pub max_aliases: usize,
     /// The matching graph and its directory, kept current by ingest.
     pub matching: Arc<crate::matching::Matching>,
     /// The content cohort snapshot metric ingest scores against.
@@ -115,15 +117,21 @@ async fn graphql(
     headers: HeaderMap,
     req: GraphQLRequest,
 ) -> GraphQLResponse {
-    let request = with_loaders(
-        req.into_inner()
-            .data(authenticate(&app.keys, &headers))
-            .data(Arc::clone(&app.matching))
-            .data(Arc::clone(&app.content)),
-        &app.db,
-        app.batch_window,
-    );
-    let mut response = app.schema.execute(request).await;
+    let mut request = req.into_inner();
+    let mut response = match aliases::check(&mut request, app.max_aliases) {
+        Ok(()) => {
+            let request = with_loaders(
+                request
+                    .data(authenticate(&app.keys, &headers))
+                    .data(Arc::clone(&app.matching))
+                    .data(Arc::clone(&app.content)),
+                &app.db,
+                app.batch_window,
+            );
+            app.schema.execute(request).await
+        }
+        Err(err) => Response::from_errors(vec![err]),
+    };
     normalise_errors(&mut response);
     for err in &response.errors {
         if let Some(async_graphql::Value::String(code)) =

@@ -1,6 +1,6 @@
 //! The GraphQL schema: one module per area, merged into one query and one mutation root.
 
-mod aliases;
+pub mod aliases;
 mod brands;
 mod collaborations;
 mod content;
@@ -76,8 +76,7 @@ pub fn schema(db: Option<DatabaseConnection>, limits: Limits) -> FlywheelSchema 
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_directives(50)
-        .limit_recursive_depth(32)
-        .extension(aliases::AliasLimit(limits.aliases));
+        .limit_recursive_depth(32);
     if let Some(db) = db {
         builder = builder.data(db);
     }
