@@ -13,6 +13,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::niche::Entity",
+        from = "Column::NicheId",
+        to = "super::niche::Column::Id"
+    )]
+    Niche,
+}
+
+impl Related<super::niche::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Niche.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

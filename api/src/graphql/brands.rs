@@ -1,7 +1,7 @@
 //! Brands: each brand sees its own; admins see all.
 
 use super::collaborations::Collaboration;
-use super::context::{db, load, load_all, load_each};
+use super::context::{db, load, load_all, load_all_with, load_each};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
@@ -46,17 +46,14 @@ impl Brand {
     }
     /// The brand's niches, heaviest first.
     async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<BrandNiche>> {
-        let mut links = load_all::<brand_niche::Entity>(ctx, self.0.id).await?;
-        links.sort_by(|a, b| {
+        let mut links = load_all_with::<brand_niche::Entity, niche::Entity>(ctx, self.0.id).await?;
+        links.sort_by(|(a, _), (b, _)| {
             b.weight
                 .total_cmp(&a.weight)
                 .then(a.niche_id.cmp(&b.niche_id))
         });
-        let ids = links.iter().map(|l| l.niche_id).collect();
-        let niches = load_each::<niche::Entity, i64>(ctx, ids).await?;
         Ok(links
-            .iter()
-            .zip(niches)
+            .into_iter()
             .map(|(link, niche)| BrandNiche {
                 niche: niche.into(),
                 weight: link.weight,

@@ -1,7 +1,7 @@
 //! What every resolver reads from the request: the database and the per-request loaders.
 
-use super::loaders::{Many, One, many, one};
-use async_graphql::dataloader::{DataLoader, Loader};
+use super::loaders::{Many, ManyWith, One, many, many_with, one};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Request};
 use entities::*;
 use sea_orm::DatabaseConnection;
@@ -91,13 +91,13 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection, window: Duration)
             window,
         ))
         .data(super::ltv::history_loader(db, window))
-        .data(many::<creator_niche::Entity, _>(
+        .data(many_with::<creator_niche::Entity, niche::Entity, _>(
             db,
             CreatorNiche::CreatorId,
             |m| m.creator_id,
             window,
         ))
-        .data(many::<brand_niche::Entity, _>(
+        .data(many_with::<brand_niche::Entity, niche::Entity, _>(
             db,
             brand_niche::Column::BrandId,
             |m| m.brand_id,
@@ -183,6 +183,53 @@ where
         .await
         .map_err(internal)?
         .unwrap_or_default())
+}
+
+/// The request's loader of `E` rows with the `R` row each refers to.
+type WithLoader<E, R> = DataLoader<ManyWith<E, R, i64>, HashMapCache>;
+
+/// Loads every row for a key, each with the row it refers to, through the request's loader.
+pub async fn load_all_with<E, R>(
+    ctx: &Context<'_>,
+    key: i64,
+) -> async_graphql::Result<Vec<(E::Model, R::Model)>>
+where
+    E: sea_orm::EntityTrait,
+    R: sea_orm::EntityTrait,
+    ManyWith<E, R, i64>:
+        Loader<i64, Value = Vec<(E::Model, R::Model)>, Error = super::loaders::LoadError>,
+{
+    let loader = ctx.data_unchecked::<WithLoader<E, R>>();
+    Ok(loader
+        .load_one(key)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default())
+}
+
+/// Loads the rows of every key of a page in one statement and hands them to the request's
+/// loader, so the page's per-row fields are answered without waiting for a batch to form.
+pub async fn prime_all_with<E, R>(ctx: &Context<'_>, keys: Vec<i64>) -> async_graphql::Result<()>
+where
+    E: sea_orm::EntityTrait,
+    R: sea_orm::EntityTrait,
+    ManyWith<E, R, i64>:
+        Loader<i64, Value = Vec<(E::Model, R::Model)>, Error = super::loaders::LoadError>,
+{
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let loader = ctx.data_unchecked::<WithLoader<E, R>>();
+    let mut found = loader.loader().load(&keys).await.map_err(internal)?;
+    let rows: Vec<_> = keys
+        .into_iter()
+        .map(|k| {
+            let rows = found.remove(&k).unwrap_or_default();
+            (k, rows)
+        })
+        .collect();
+    loader.feed_many(rows).await;
+    Ok(())
 }
 
 /// Loads a row that a foreign key guarantees exists.

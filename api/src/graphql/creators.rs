@@ -1,7 +1,7 @@
 //! Creators: public profiles for brands and admins, and for scouts in their markets.
 
 use super::content::Content;
-use super::context::{db, load, load_all, load_each, load_required};
+use super::context::{db, load, load_all_with, load_required, prime_all_with};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
@@ -73,17 +73,15 @@ impl Creator {
     }
     /// The creator's niches, largest share first.
     async fn niches(&self, ctx: &Context<'_>) -> Result<Vec<CreatorNiche>> {
-        let mut links = load_all::<creator_niche::Entity>(ctx, self.0.id).await?;
-        links.sort_by(|a, b| {
+        let mut links =
+            load_all_with::<creator_niche::Entity, niche::Entity>(ctx, self.0.id).await?;
+        links.sort_by(|(a, _), (b, _)| {
             b.share
                 .total_cmp(&a.share)
                 .then(a.niche_id.cmp(&b.niche_id))
         });
-        let ids = links.iter().map(|l| l.niche_id).collect();
-        let niches = load_each::<niche::Entity, i64>(ctx, ids).await?;
         Ok(links
-            .iter()
-            .zip(niches)
+            .into_iter()
             .map(|(link, niche)| CreatorNiche {
                 niche: niche.into(),
                 share: link.share,
@@ -198,7 +196,7 @@ impl CreatorQuery {
             cond = cond.add(in_niche(parse_id("filter.nicheId", niche_id)?));
         }
         let select = creator::Entity::find().filter(cond);
-        Ok(keyset(
+        let page = keyset(
             db(ctx),
             select,
             creator::Column::Id,
@@ -207,7 +205,18 @@ impl CreatorQuery {
             |c| c.id,
             Creator,
         )
-        .await?)
+        .await?;
+        if ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("niches")
+            .exists()
+        {
+            let ids = page.edges.iter().map(|e| e.node.0.id).collect();
+            prime_all_with::<creator_niche::Entity, niche::Entity>(ctx, ids).await?;
+        }
+        Ok(page)
     }
 }
 
