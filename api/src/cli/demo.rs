@@ -110,7 +110,8 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
             rebuild_aggregates: true,
         },
     )
-    .await
+    .await?;
+    Ok(crate::db::refresh_statistics(db).await?)
 }
 
 fn mint(

@@ -73,6 +73,7 @@ pub async fn run(db_config: &DbConfig, args: ImportArgs) -> anyhow::Result<()> {
         bar.finish_and_clear();
         result?;
     }
+    crate::db::refresh_statistics(&conn).await?;
     println!(
         "{:<16} {:>9} {:>9} {:>9} {:>9}",
         "kind", "received", "created", "updated", "unchanged"
