@@ -39,6 +39,9 @@ pub async fn connect(cfg: &DbConfig) -> Result<(DatabaseConnection, Arc<Statemen
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // A ping before every checkout doubles the round trips of a busy server; only a
+        // connection idle long enough to have been dropped by a proxy or the server is tested.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     if let Some(schema) = cfg
         .schema
