@@ -175,7 +175,8 @@ fn bound_holds_after_updates_and_compaction() {
     }
     // Creator 1 left Dog Food (2) and Cat Food (3): both sides of both edges are gone.
     let neighbours = updated.neighbors(NodeRef::Creator(CreatorId(1))).unwrap();
-    assert_eq!(neighbours, vec![(NodeRef::Niche(NicheId(11)), 1.0)]);
+    let all_niches = GraphConfig::default().creator_niche_weight;
+    assert_eq!(neighbours, vec![(NodeRef::Niche(NicheId(11)), all_niches)]);
     let dog_food = updated.neighbors(NodeRef::Niche(NicheId(2))).unwrap();
     assert!(
         dog_food

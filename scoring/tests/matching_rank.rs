@@ -201,7 +201,7 @@ fn ranks_niche_creators_and_excludes_existing_collaborators() {
     }
     // A brand that weights niche focus gets its own niche's creators first.
     let mut focused = MatchConfig::default();
-    focused.weights.niche_focus = 0.5;
+    focused.weights.niche_focus = 1.0;
     let niche_first = match_creators(
         &f.graph,
         &f.profiles,
