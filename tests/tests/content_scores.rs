@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use flywheel::auth::Role;
 use flywheel::matching::{Matching, Seed};
-use flywheel_tests::fixture::{ingest, marketplace};
+use flywheel_tests::fixture::{Fixture, ingest, marketplace};
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
 use scoring::matching::{Component, MatchFilters, PageRequest};
 use serde_json::{Value, json};
@@ -153,6 +153,7 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
             "impressions": impressions, "views": 2_000, "completions": 1_600, "avgWatchSeconds": 20.0,
             "likes": likes, "comments": 80, "shares": 40}])
     };
+    let served_before = served_content_value(&s, &admin, &f).await;
     ingest(
         &s,
         "reportContentMetrics",
@@ -160,6 +161,12 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
         report("m-new-1", 12_000, 400),
     )
     .await;
+    // The server's own matching reads the rescored creator at once, not at the next refresh.
+    let served_after = served_content_value(&s, &admin, &f).await;
+    assert!(
+        served_after > served_before,
+        "content component {served_before} -> {served_after}"
+    );
     let strong = score(&s, &admin, &new_id).await;
     let total = strong["total"].as_f64().unwrap();
     assert!(total > 80.0 && total <= 100.0, "{strong}");
@@ -387,4 +394,31 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
         .await;
     assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
     s.stop().await;
+}
+
+/// The content component of the US creator's match for Glow, as the server ranks it.
+async fn served_content_value(s: &TestServer, admin: &str, f: &Fixture) -> f64 {
+    let data = s
+        .ok(
+            admin,
+            "query($id: ID!) { brand(id: $id) { creatorMatches(first: 100, filter: {includeExistingCollaborators: true}) {
+               edges { node { creator { id } components { name value } } } } } }",
+            json!({ "id": f.brand_glow.to_string() }),
+        )
+        .await;
+    let us = f.creator_us.to_string();
+    data["brand"]["creatorMatches"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["creator"]["id"] == us.as_str())
+        .and_then(|n| {
+            n["components"]
+                .as_array()?
+                .iter()
+                .find(|c| c["name"] == "CONTENT_SCORE")
+        })
+        .and_then(|c| c["value"].as_f64())
+        .unwrap_or_else(|| panic!("no content component for creator {us}: {data:#}"))
 }

@@ -22,6 +22,7 @@ pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, run};
 /// The record kinds matching follows (see `crate::matching::ingest`).
 pub(crate) use {
     collaborations::CollaborationInput,
+    metrics::ContentMetricsInput,
     parties::{BrandInput, CreatorInput},
     violations::ViolationInput,
 };

@@ -1,6 +1,7 @@
-//! Keeping matching current: after an ingest batch of creators, brands, collaborations or
-//! violations commits, the rows it touched are read back and published as graph updates and
-//! directory changes. Other kinds pass straight through.
+//! Keeping matching current: after an ingest batch of creators, brands, collaborations,
+//! violations or content metrics commits, the rows it touched are read back and published as
+//! graph updates and directory changes (a metrics report rescored its creators' content scores,
+//! which the ranking reads). Other kinds pass straight through.
 //!
 //! Only collaborations that are new to the database add an edge (a re-sent batch adds nothing;
 //! a changed GMV or date of a known collaboration reaches its edge weight at the next build,
@@ -11,11 +12,11 @@ use super::Matching;
 use super::load::{self, History};
 use crate::error::ApiResult;
 use crate::ingest::{
-    BatchOutcome, BrandInput, CollaborationInput, CreatorInput, IngestContext, Kind,
-    ViolationInput, run,
+    BatchOutcome, BrandInput, CollaborationInput, ContentMetricsInput, CreatorInput, IngestContext,
+    Kind, ViolationInput, run,
 };
 use chrono::{DateTime, Utc};
-use entities::{brand, brand_niche, collaboration, creator, creator_niche, violation};
+use entities::{brand, brand_niche, collaboration, content, creator, creator_niche, violation};
 use scoring::matching::{
     self as m, BrandId, CreatorId, CreatorProfile, GraphUpdate, NicheId, NicheShare,
 };
@@ -38,6 +39,8 @@ enum Touched {
     Brands(Vec<String>),
     Collaborations(Vec<String>),
     Violations(Vec<String>),
+    /// The external ids of the content whose metrics were reported.
+    Metrics(Vec<String>),
 }
 
 impl Touched {
@@ -51,6 +54,9 @@ impl Touched {
             })
             .or_else(|| {
                 external_ids(items, |v: &ViolationInput| &v.external_id).map(Self::Violations)
+            })
+            .or_else(|| {
+                external_ids(items, |r: &ContentMetricsInput| &r.content).map(Self::Metrics)
             })
     }
 }
@@ -183,6 +189,15 @@ async fn changes(
             .into_iter()
             .filter_map(|v| v.creator_id)
             .collect(),
+        Touched::Metrics(ids) => {
+            content::Entity::find()
+                .select_only()
+                .column(content::Column::CreatorId)
+                .filter(content::Column::ExternalId.is_in(ids))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        }
     };
     refresh_profiles(db, creators_to_refresh, now, &mut out).await?;
     Ok(out)
