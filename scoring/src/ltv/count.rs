@@ -9,7 +9,7 @@
 use super::config::LtvConfig;
 use super::error::LtvError;
 use super::fit::{Fit, Parameters, fit_log_params};
-use super::special::{digamma, expected_numerator, ln_gamma};
+use super::special::{digamma, expected_numerator, ln_gamma, ln_gamma_ratio};
 use super::summary::{CountRow, Summary, collapse_counts};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -179,13 +179,11 @@ impl CountData {
     fn log_likelihood(&self, kind: DropoutModel, p: &BgNbdParams) -> (f64, [f64; 4]) {
         let s = kind.shift();
         let BgNbdParams { r, alpha, a, b } = *p;
-        let (ln_alpha, psi_r, psi_ab, lg_r, lg_b, lg_ab, psi_b) = (
+        let (ln_alpha, psi_r, psi_ab, lg_r, psi_b) = (
             alpha.ln(),
             digamma(r),
             digamma(a + b),
             ln_gamma(r),
-            ln_gamma(b),
-            ln_gamma(a + b),
             digamma(b),
         );
         let mut ll = 0.0;
@@ -197,7 +195,7 @@ impl CountData {
             .map(|grp| {
                 let x = grp.x;
                 let a1 = ln_gamma(r + x) - lg_r + r * ln_alpha;
-                let a2 = lg_ab + ln_gamma(b + x + s) - lg_b - ln_gamma(a + b + x + s);
+                let a2 = ln_gamma_ratio(b, x + s) - ln_gamma_ratio(a + b, x + s);
                 ll += grp.weight * (a1 + a2);
                 let psi_abx = digamma(a + b + x + s);
                 g[0] += grp.weight * (digamma(r + x) - psi_r + ln_alpha);
