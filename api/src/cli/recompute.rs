@@ -68,17 +68,28 @@ fn progress_bar() -> ProgressBar {
     )
 }
 
+/// The progress callback of a staged rebuild: the bar shows the stage and how far it is.
+fn staged(bar: &ProgressBar) -> impl Fn(&str, u64, u64) + Sync + '_ {
+    move |stage, done, total| {
+        bar.set_message(stage.to_owned());
+        counted(bar)(done, total);
+    }
+}
+
+/// The progress callback of a one-stage rebuild.
+fn counted(bar: &ProgressBar) -> impl Fn(u64, u64) + Sync + '_ {
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+}
+
 /// `recompute content`: prints what was scored and the share of pieces in each traffic pool
 /// per market (a healthy ladder is a pyramid).
 pub async fn content(conn: &DatabaseConnection) -> anyhow::Result<()> {
     let bar = progress_bar();
     let started = std::time::Instant::now();
-    let summary =
-        crate::content::recompute::run(conn, chrono::Utc::now(), &|stage, done, total| {
-            bar.set_message(stage.to_owned());
-            bar.set_length(total);
-            bar.set_position(done);
-        })
+    let summary = crate::content::recompute::run(conn, chrono::Utc::now(), &staged(&bar))
         .await
         .map_err(cli_error)?;
     bar.finish_and_clear();
@@ -132,12 +143,9 @@ pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()>
     let bar = progress_bar();
     if args.rebuild_selling_days {
         bar.set_message("orders");
-        let days = crate::ltv::selling_days::rebuild(conn, &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await
-        .map_err(cli_error)?;
+        let days = crate::ltv::selling_days::rebuild(conn, &counted(&bar))
+            .await
+            .map_err(cli_error)?;
         bar.println(format!("rebuilt {days} creator selling days"));
     }
     let started = std::time::Instant::now();
@@ -145,13 +153,9 @@ pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()>
         as_of: args.as_of,
         ..crate::ltv::recompute::Options::new(chrono::Utc::now())
     };
-    let report = crate::ltv::recompute::run(conn, &options, &|stage, done, total| {
-        bar.set_message(stage.to_owned());
-        bar.set_length(total);
-        bar.set_position(done);
-    })
-    .await
-    .map_err(cli_error)?;
+    let report = crate::ltv::recompute::run(conn, &options, &staged(&bar))
+        .await
+        .map_err(cli_error)?;
     bar.finish_and_clear();
     let shown = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
     println!(
@@ -189,12 +193,9 @@ pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Re
     let bar = progress_bar();
     if args.rebuild_aggregates {
         bar.set_message("orders");
-        let cohorts = aggregates::rebuild(&conn, &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await
-        .map_err(cli_error)?;
+        let cohorts = aggregates::rebuild(&conn, &counted(&bar))
+            .await
+            .map_err(cli_error)?;
         bar.println(format!("rebuilt {cohorts} shop-day aggregates"));
     }
     let options = recompute::Options {
@@ -206,18 +207,9 @@ pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Re
         as_of: args.as_of,
         now: chrono::Utc::now(),
     };
-    let summary = recompute::run(
-        &conn,
-        crate::rating::config(),
-        &options,
-        &|stage, done, total| {
-            bar.set_message(stage.to_owned());
-            bar.set_length(total);
-            bar.set_position(done);
-        },
-    )
-    .await
-    .map_err(cli_error)?;
+    let summary = recompute::run(&conn, crate::rating::config(), &options, &staged(&bar))
+        .await
+        .map_err(cli_error)?;
     bar.finish_and_clear();
     println!(
         "evaluated {} shop(s), {} with a change or warning",

@@ -11,8 +11,8 @@ use entities::{content, content_score, creator, creator_content_score, creator_n
 use scoring::content as sc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryFilter,
 };
 use std::collections::HashMap;
 
@@ -88,10 +88,22 @@ pub async fn write_pieces(
     rows: Vec<content_score::ActiveModel>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> ApiResult<()> {
-    let upsert = OnConflict::column(content_score::Column::ContentId)
+    upsert_chunks(db, rows, content_score::Column::ContentId, progress).await
+}
+
+/// Inserts rows a chunk at a time; a row whose `key` exists replaces every other column.
+async fn upsert_chunks<A>(
+    db: &impl ConnectionTrait,
+    rows: Vec<A>,
+    key: <A::Entity as EntityTrait>::Column,
+    progress: &(dyn Fn(u64) + Sync),
+) -> ApiResult<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let upsert = OnConflict::column(key)
         .update_columns(
-            content_score::Column::iter()
-                .filter(|c| !matches!(c, content_score::Column::ContentId)),
+            <A::Entity as EntityTrait>::Column::iter().filter(|c| c.as_str() != key.as_str()),
         )
         .to_owned();
     let mut written = 0;
@@ -99,7 +111,7 @@ pub async fn write_pieces(
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(WRITE_CHUNK).collect();
         written += chunk.len() as u64;
-        content_score::Entity::insert_many(chunk)
+        A::Entity::insert_many(chunk)
             .on_conflict(upsert.clone())
             .exec_without_returning(db)
             .await?;
@@ -350,21 +362,7 @@ pub async fn write_creators(
     db: &impl ConnectionTrait,
     rows: Vec<creator_content_score::ActiveModel>,
 ) -> ApiResult<()> {
-    let upsert = OnConflict::column(creator_content_score::Column::CreatorId)
-        .update_columns(
-            creator_content_score::Column::iter()
-                .filter(|c| !matches!(c, creator_content_score::Column::CreatorId)),
-        )
-        .to_owned();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(WRITE_CHUNK).collect();
-        creator_content_score::Entity::insert_many(chunk)
-            .on_conflict(upsert.clone())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    upsert_chunks(db, rows, creator_content_score::Column::CreatorId, &|_| {}).await
 }
 
 /// A scored piece selling a shop's products.
