@@ -1,4 +1,4 @@
-//! The API's error vocabulary. Every error that reaches a client carries one of six codes in
+//! The API's error vocabulary. Every error that reaches a client carries one of seven codes in
 //! `extensions.code` and a message that says what to fix; database and internal details are
 //! logged, never sent.
 
@@ -26,6 +26,8 @@ pub enum ApiError {
     NotFound(String),
     /// The request clashes with the current state (duplicate, illegal move).
     Conflict(String),
+    /// The caller's budget of cost points cannot pay for the request now (HTTP 429).
+    Throttled(String),
     /// Anything else; the detail goes to the log only.
     Internal(String),
 }
@@ -39,6 +41,7 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
+            Self::Throttled(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -50,7 +53,8 @@ impl ApiError {
             | Self::Unauthenticated(m)
             | Self::Forbidden(m)
             | Self::NotFound(m)
-            | Self::Conflict(m) => m,
+            | Self::Conflict(m)
+            | Self::Throttled(m) => m,
             Self::Invalid { message, .. } => message,
             Self::Internal(_) => "internal error; the request was logged",
         }

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod connections;
 pub mod content;
 pub mod db;
 pub mod demo;
@@ -17,6 +18,7 @@ pub mod metrics;
 pub mod rating;
 pub mod scan;
 pub mod server;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -25,8 +27,7 @@ pub fn app(
     db: sea_orm::DatabaseConnection,
     statements: Arc<db::StatementCounter>,
     keys: auth::JwtKeys,
-    http: server::HttpLimits,
-    limits: graphql::Limits,
+    limits: &server::ServerLimits,
     schedule: jobs::Schedule,
 ) -> axum::Router {
     let matching = Arc::new(matching::Matching::new(db.clone()));
@@ -42,15 +43,18 @@ pub fn app(
             schedule,
         );
     }
+    let schema = graphql::schema(Some(db.clone()), limits.graphql);
+    let admission = graphql::admission::Admission::new(&schema.sdl(), limits.graphql.query);
     let state = server::AppState {
         matching,
         content,
-        schema: graphql::schema(Some(db.clone()), limits),
+        schema,
+        admission: Arc::new(admission),
+        throttle: Arc::new(throttle::Throttle::new(limits.throttle)),
         db,
         keys: Arc::new(keys),
         metrics: Arc::new(metrics::Metrics::new(statements)),
-        batch_window: limits.batch_window,
-        max_aliases: limits.aliases,
+        batch_window: limits.graphql.batch_window,
     };
-    server::router(state, http)
+    server::router(state, limits.http)
 }

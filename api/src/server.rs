@@ -3,18 +3,21 @@
 
 use crate::auth::JwtKeys;
 use crate::auth::guard::Authentication;
-use crate::graphql::{FlywheelSchema, aliases, context::with_loaders};
+use crate::graphql::admission::Admission;
+use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
+use crate::throttle::{Budget, Payer, Throttle, Throttled};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{Response, ServerError};
+use async_graphql::{Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use axum::{Extension, Router};
 use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -31,8 +34,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// DataLoader batch window (see [`crate::graphql::Limits::batch_window`]).
     pub batch_window: Duration,
-    /// Most aliased fields in one document (see [`crate::graphql::aliases`]).
-    pub max_aliases: usize,
+    /// What a document may ask for, checked before the schema sees it.
+    pub admission: Arc<Admission>,
+    /// Every caller's budget of cost points.
+    pub throttle: Arc<Throttle>,
     /// The matching graph and its directory, kept current by ingest.
     pub matching: Arc<crate::matching::Matching>,
     /// The content cohort snapshot metric ingest scores against.
@@ -46,6 +51,24 @@ pub struct HttpLimits {
     pub body_bytes: usize,
     /// Longest a request may run before it gets 408.
     pub timeout: Duration,
+}
+
+/// Every limit a server runs with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerLimits {
+    pub http: HttpLimits,
+    pub graphql: crate::graphql::Limits,
+    pub throttle: crate::throttle::ThrottleConfig,
+    pub connections: crate::connections::ConnectionLimits,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 2 * 1024 * 1024,
+            timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 /// Builds the router with every route and layer.
@@ -65,17 +88,6 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
-}
-
-/// Serves until `shutdown` resolves, then drains in-flight requests.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -114,33 +126,134 @@ fn authenticate(keys: &JwtKeys, headers: &HeaderMap) -> Authentication {
 
 async fn graphql(
     State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     req: GraphQLRequest,
-) -> GraphQLResponse {
+) -> axum::response::Response {
+    let caller = authenticate(&app.keys, &headers);
+    let payer = match &caller {
+        Ok(c) if c.is_admin() => None,
+        Ok(c) => Some(Payer::Token(format!(
+            "{:?}:{}:{:?}:{:?}",
+            c.role, c.subject, c.brand_id, c.shop_id
+        ))),
+        Err(_) => peer.map(|Extension(ConnectInfo(addr))| Payer::Address(addr.ip())),
+    }
+    .filter(|_| app.throttle.enabled());
+    // An empty bucket is refused before the document is even parsed.
+    if let Some(payer) = &payer
+        && let Err(throttled) = app.throttle.charge(payer, 0, Instant::now())
+    {
+        return throttled_response(&app, throttled, None);
+    }
     let mut request = req.into_inner();
-    let mut response = match aliases::check(&mut request, app.max_aliases) {
-        Ok(()) => {
-            let request = with_loaders(
-                request
-                    .data(authenticate(&app.keys, &headers))
-                    .data(Arc::clone(&app.matching))
-                    .data(Arc::clone(&app.content)),
-                &app.db,
-                app.batch_window,
-            );
-            app.schema.execute(request).await
-        }
-        Err(err) => Response::from_errors(vec![err]),
+    let cost = match app.admission.admit(&mut request, caller.is_ok()) {
+        Ok(cost) => cost,
+        Err(err) => return respond(&app, Response::from_errors(vec![err])),
     };
+    let budget = match &payer {
+        Some(payer) => match app.throttle.charge(payer, cost, Instant::now()) {
+            Ok(budget) => Some(budget),
+            Err(throttled) => return throttled_response(&app, throttled, Some(cost)),
+        },
+        None => None,
+    };
+    let request = with_loaders(
+        request
+            .data(caller)
+            .data(Arc::clone(&app.matching))
+            .data(Arc::clone(&app.content)),
+        &app.db,
+        app.batch_window,
+    );
+    let mut response = app.schema.execute(request).await;
+    response
+        .extensions
+        .insert("cost".into(), cost_extension(&app, Some(cost), budget));
+    let mut http = respond(&app, response);
+    if let Some(budget) = budget {
+        budget_headers(http.headers_mut(), budget);
+    }
+    http
+}
+
+/// Codes every error, counts it, and turns the response into HTTP.
+fn respond(app: &AppState, mut response: Response) -> axum::response::Response {
     normalise_errors(&mut response);
     for err in &response.errors {
-        if let Some(async_graphql::Value::String(code)) =
-            err.extensions.as_ref().and_then(|e| e.get("code"))
-        {
+        if let Some(Value::String(code)) = err.extensions.as_ref().and_then(|e| e.get("code")) {
             app.metrics.error(code);
         }
     }
-    response.into()
+    GraphQLResponse::from(response).into_response()
+}
+
+/// `extensions.cost`, shaped like Shopify's: what the request costs, the most one may cost,
+/// and the caller's budget after it (absent for unmetered callers).
+fn cost_extension(app: &AppState, cost: Option<u64>, budget: Option<Budget>) -> Value {
+    let mut cost_map = async_graphql::indexmap::IndexMap::new();
+    if let Some(cost) = cost {
+        cost_map.insert(
+            async_graphql::Name::new("requestedQueryCost"),
+            Value::from(cost),
+        );
+    }
+    cost_map.insert(
+        async_graphql::Name::new("maximumQueryCost"),
+        Value::from(app.admission.limits().cost),
+    );
+    if let Some(b) = budget {
+        cost_map.insert(
+            async_graphql::Name::new("throttleStatus"),
+            async_graphql::value!({
+                "maximumAvailable": b.maximum,
+                "currentlyAvailable": b.available,
+                "restoreRate": b.restore_rate,
+            }),
+        );
+    }
+    Value::Object(cost_map)
+}
+
+fn budget_headers(headers: &mut HeaderMap, budget: Budget) {
+    headers.insert("ratelimit-limit", HeaderValue::from(budget.maximum));
+    headers.insert("ratelimit-remaining", HeaderValue::from(budget.available));
+}
+
+/// 429 with `Retry-After`, the budget in headers and in `extensions.cost`, and an error that
+/// says how long to wait (or that the request can never fit the budget).
+fn throttled_response(
+    app: &AppState,
+    throttled: Throttled,
+    cost: Option<u64>,
+) -> axum::response::Response {
+    let wait = throttled.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+    let message = if throttled.never {
+        format!(
+            "the query costs {} points, more than the {} your budget can hold; ask for less",
+            cost.unwrap_or_default(),
+            throttled.budget.maximum
+        )
+    } else {
+        format!(
+            "rate limit reached: {} of {} points left, restored at {} per second; retry in {wait} s",
+            throttled.budget.available, throttled.budget.maximum, throttled.budget.restore_rate
+        )
+    };
+    let err: async_graphql::Error = crate::error::ApiError::Throttled(message).into();
+    let mut response = Response::from_errors(vec![err.into_server_error(Default::default())]);
+    response.extensions.insert(
+        "cost".into(),
+        cost_extension(app, cost, Some(throttled.budget)),
+    );
+    let mut http = respond(app, response);
+    *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    if !throttled.never {
+        http.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    }
+    budget_headers(http.headers_mut(), throttled.budget);
+    http
 }
 
 /// Gives every error a code. Errors raised by our resolvers already have one; the rest come
@@ -157,9 +270,7 @@ fn normalise_errors(response: &mut Response) {
         }
         let client_mistake = err.path.is_empty()
             || err.message.starts_with("Failed to parse")
-            || err.message.starts_with("Invalid value")
-            || err.message.contains("Query is too complex")
-            || err.message.contains("Query is nested too deep");
+            || err.message.starts_with("Invalid value");
         let code = if client_mistake {
             "BAD_USER_INPUT"
         } else {
@@ -181,11 +292,17 @@ async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
+/// Ready while the database answers a ping within a second: a load balancer must learn of an
+/// outage at once, not after the pool's acquire timeout.
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {
-    match app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(err) => {
+    match tokio::time::timeout(Duration::from_secs(1), app.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }

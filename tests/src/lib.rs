@@ -179,10 +179,7 @@ pub struct TestServer {
 impl TestServer {
     /// The HTTP limits `flywheel serve` uses by default.
     pub fn default_http() -> flywheel::server::HttpLimits {
-        flywheel::server::HttpLimits {
-            body_bytes: 2 * 1024 * 1024,
-            timeout: std::time::Duration::from_secs(30),
-        }
+        flywheel::server::HttpLimits::default()
     }
 
     /// Starts a server on a new database of the given kind.
@@ -195,12 +192,31 @@ impl TestServer {
         .await
     }
 
-    /// Starts a server with the given HTTP and GraphQL limits.
+    /// Starts a server with the given HTTP and GraphQL limits, without rate limiting (tests
+    /// of other things send bursts no client would).
     pub async fn start_with(
         backend: Backend,
         http: flywheel::server::HttpLimits,
         limits: flywheel::graphql::Limits,
     ) -> Self {
+        let off = flywheel::throttle::ThrottleConfig {
+            per_second: 0,
+            ..Default::default()
+        };
+        Self::start_limited(
+            backend,
+            flywheel::server::ServerLimits {
+                http,
+                graphql: limits,
+                throttle: off,
+                connections: Default::default(),
+            },
+        )
+        .await
+    }
+
+    /// Starts a server with every limit given.
+    pub async fn start_limited(backend: Backend, limits: flywheel::server::ServerLimits) -> Self {
         let database = TestDb::new(backend).await;
         let (conn, statements) = db::connect(&database.config).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
@@ -209,8 +225,7 @@ impl TestServer {
             conn.clone(),
             statements,
             keys.clone(),
-            http,
-            limits,
+            &limits,
             flywheel::jobs::Schedule::default(),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -219,7 +234,7 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
-            flywheel::server::serve(listener, app, async {
+            flywheel::connections::serve(listener, app, limits.connections, async {
                 let _ = rx.await;
             })
             .await

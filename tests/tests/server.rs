@@ -137,3 +137,256 @@ fn schema_file_matches_the_live_sdl() {
         "schema.graphql is out of date: run `cargo run -p flywheel -- schema --out schema.graphql`"
     );
 }
+
+/// Query abuse is refused by the admission check, before validation or any resolver, whoever
+/// sends it: the documents below would each hold a core for seconds to hours if they ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abusive_documents_are_refused_before_any_work() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let admin = s.admin();
+    let refused = |body: &serde_json::Value, needle: &str| {
+        assert_eq!(error_code(body), Some("BAD_USER_INPUT"), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{needle:?} not in {message:?}");
+        assert!(body["data"].is_null(), "nothing ran: {body}");
+    };
+    // Fragments that each spread the next twice: 2^40 copies of `me` once expanded.
+    let mut doubling = String::from("{ ...F0 }");
+    for i in 0..40 {
+        doubling.push_str(&format!(
+            " fragment F{i} on Query {{ me {{ role }} ...F{n} ...F{n} }}",
+            n = i + 1
+        ));
+    }
+    doubling.push_str(" fragment F40 on Query { me { role } }");
+    refused(&s.gql(None, &doubling, json!({})).await, "cost");
+    refused(&s.gql(Some(&admin), &doubling, json!({})).await, "cost");
+    // One field repeated without aliases: every copy counts.
+    let repeated = format!(
+        "{{ {} }}",
+        "creators(first: 100) { edges { node { handle } } } ".repeat(100)
+    );
+    refused(&s.gql(Some(&admin), &repeated, json!({})).await, "cost");
+    let roots = format!("{{ {} }}", "me { role } ".repeat(21));
+    refused(&s.gql(Some(&admin), &roots, json!({})).await, "root fields");
+    // Page sizes multiply through nesting: 100 lookalikes of 100 lookalikes each.
+    let nested = "query($n: Int) { creators(first: $n) { edges { node { lookalikes(first: 100) { edges { node { creator { handle } } } } } } } }";
+    refused(
+        &s.gql(Some(&admin), nested, json!({"n": 100})).await,
+        "cost",
+    );
+    // A fragment that spreads itself.
+    refused(
+        &s.gql(
+            Some(&admin),
+            "{ ...A } fragment A on Query { me { role } ...A }",
+            json!({}),
+        )
+        .await,
+        "spreads itself",
+    );
+    // Tokens, directives, depth.
+    let tokens = format!(
+        "{{ me {{ role }} }} query Q {{ {} }}",
+        "__typename ".repeat(2_500)
+    );
+    refused(&s.gql(None, &tokens, json!({})).await, "tokens");
+    let directives = format!("{{ me {{ {} }} }}", "role @include(if: true) ".repeat(51));
+    refused(
+        &s.gql(Some(&admin), &directives, json!({})).await,
+        "directives",
+    );
+    let brackets = format!("{}{}", "{ a ".repeat(100), "}".repeat(100));
+    refused(&s.gql(None, &brackets, json!({})).await, "nests");
+    s.stop().await;
+}
+
+/// The standard introspection query (graphql-js `getIntrospectionQuery()`, which GraphiQL,
+/// Apollo, Postman and codegen send) is admitted at the default limits, every answer reports
+/// its cost, and production mode keeps introspection and suggestions from strangers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_cost_reports_and_production_mode() {
+    let introspection = include_str!("../fixtures/graphql/introspection.graphql");
+    let s = TestServer::start(Backend::Sqlite).await;
+    let body = s.gql(None, introspection, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(body["data"]["__schema"]["types"].as_array().unwrap().len() > 50);
+    let admin = s.admin();
+    let body = s
+        .gql(
+            Some(&admin),
+            "{ creators(first: 10) { edges { node { handle } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], json!(21));
+    assert_eq!(body["extensions"]["cost"]["maximumQueryCost"], json!(5000));
+    let typo = s
+        .gql(Some(&admin), "{ creatorz { totalCount } }", json!({}))
+        .await;
+    assert!(
+        typo["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean")
+    );
+    s.stop().await;
+
+    let mut limits = flywheel::graphql::Limits {
+        suggestions: false,
+        ..Default::default()
+    };
+    limits.query.introspection = flywheel::graphql::admission::Introspection::Authenticated;
+    let s = TestServer::start_with(Backend::Sqlite, TestServer::default_http(), limits).await;
+    let anonymous = s.gql(None, introspection, json!({})).await;
+    assert_eq!(
+        error_code(&anonymous),
+        Some("UNAUTHENTICATED"),
+        "{anonymous}"
+    );
+    let admin = s.admin();
+    let body = s.gql(Some(&admin), introspection, json!({})).await;
+    assert!(body.get("errors").is_none(), "a token may introspect");
+    let typo = s
+        .gql(Some(&admin), "{ creatorz { totalCount } }", json!({}))
+        .await;
+    let message = typo["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+    s.stop().await;
+}
+
+/// Each token (and each address without one) spends a bucket of cost points: past it, 429 with
+/// `Retry-After` and the budget left; admins are not metered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_per_token_and_per_address() {
+    let s = TestServer::start_limited(
+        Backend::Sqlite,
+        flywheel::server::ServerLimits {
+            throttle: flywheel::throttle::ThrottleConfig {
+                per_second: 1,
+                burst: 100,
+            },
+            ..Default::default()
+        },
+    )
+    .await;
+    let brand = s.token(Role::Brand, Some(1), None, &[]);
+    let page = "{ creators(first: 20) { edges { node { handle } } } }"; // 41 points
+    let post = |token: Option<String>, query: &'static str| {
+        let mut req = s
+            .http
+            .post(format!("{}/graphql", s.base))
+            .json(&json!({ "query": query }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send()
+    };
+    for left in [59, 18] {
+        let resp = post(Some(brand.clone()), page).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            resp.headers()["ratelimit-remaining"],
+            left.to_string().as_str()
+        );
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(
+            body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"],
+            json!(left)
+        );
+    }
+    let resp = post(Some(brand.clone()), page).await.unwrap();
+    assert_eq!(resp.status(), 429);
+    let wait: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (20..=25).contains(&wait),
+        "23 points at 1 per second: {wait}"
+    );
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("retry in")
+    );
+    // Another brand has its own bucket; admins have none.
+    let other = s.token(Role::Brand, Some(2), None, &[]);
+    assert_eq!(post(Some(other), page).await.unwrap().status(), 200);
+    for _ in 0..5 {
+        assert_eq!(post(Some(s.admin()), page).await.unwrap().status(), 200);
+    }
+    // Without a token the address pays, from a tenth of the budget.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            post(None, "{ me { role } }")
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[..10], &[200; 10]);
+    assert_eq!(statuses[11], 429, "{statuses:?}");
+    s.stop().await;
+}
+
+/// Idle sockets cannot lock working clients out: at the cap the oldest idle connection makes
+/// room, and a connection that never finishes its headers is closed after the header timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_slow_connections_are_bounded() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_limited(
+        Backend::Sqlite,
+        flywheel::server::ServerLimits {
+            connections: flywheel::connections::ConnectionLimits {
+                max: 20,
+                header_timeout: std::time::Duration::from_secs(2),
+                write_timeout: std::time::Duration::from_secs(5),
+            },
+            ..Default::default()
+        },
+    )
+    .await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    let resp = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        200,
+        "served past 200 idle sockets at a cap of 20"
+    );
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            match slow.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "a connection stuck in its headers is closed"
+    );
+    drop(idle);
+    s.stop().await;
+}

@@ -1,9 +1,12 @@
 //! `flywheel serve`.
 
 use super::JwtArgs;
+use crate::connections::ConnectionLimits;
 use crate::db::{self, DbConfig};
 use crate::graphql::Limits;
-use crate::server::HttpLimits;
+use crate::graphql::admission::{Introspection, QueryLimits};
+use crate::server::{HttpLimits, ServerLimits};
+use crate::throttle::ThrottleConfig;
 use clap::Args;
 use std::time::Duration;
 
@@ -16,20 +19,52 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub jwt: JwtArgs,
     /// Largest request body, in bytes (a 1,000-item ingest batch is well under 2 MiB).
-    #[arg(long, env = "FLYWHEEL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    #[arg(long, env = "FLYWHEEL_MAX_BODY_BYTES", default_value_t = HttpLimits::default().body_bytes)]
     pub max_body_bytes: usize,
     /// Seconds a request may run before it is answered 408.
-    #[arg(long, env = "FLYWHEEL_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    #[arg(long, env = "FLYWHEEL_REQUEST_TIMEOUT_SECS", default_value_t = HttpLimits::default().timeout.as_secs())]
     pub request_timeout_secs: u64,
-    /// Deepest allowed query nesting.
-    #[arg(long, env = "FLYWHEEL_MAX_DEPTH", default_value_t = 12)]
+    /// Deepest allowed field nesting (introspection is bounded on its own).
+    #[arg(long, env = "FLYWHEEL_MAX_DEPTH", default_value_t = QueryLimits::default().depth)]
     pub max_depth: usize,
-    /// Highest allowed query complexity.
-    #[arg(long, env = "FLYWHEEL_MAX_COMPLEXITY", default_value_t = 5000)]
-    pub max_complexity: usize,
-    /// Most aliases in one query.
-    #[arg(long, env = "FLYWHEEL_MAX_ALIASES", default_value_t = 30)]
+    /// Highest allowed query cost: one point per object, multiplied by page sizes through the
+    /// nesting, more for fields that rank (README, Limits).
+    #[arg(long, env = "FLYWHEEL_MAX_COST", default_value_t = QueryLimits::default().cost)]
+    pub max_cost: u64,
+    /// Most aliases in one query, fragments expanded.
+    #[arg(long, env = "FLYWHEEL_MAX_ALIASES", default_value_t = QueryLimits::default().aliases)]
     pub max_aliases: usize,
+    /// Most directives written in one document.
+    #[arg(long, env = "FLYWHEEL_MAX_DIRECTIVES", default_value_t = QueryLimits::default().directives)]
+    pub max_directives: usize,
+    /// Most root fields in one operation.
+    #[arg(long, env = "FLYWHEEL_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().root_fields)]
+    pub max_root_fields: usize,
+    /// Most lexical tokens in one document (large inputs belong in variables).
+    #[arg(long, env = "FLYWHEEL_MAX_TOKENS", default_value_t = QueryLimits::default().tokens)]
+    pub max_tokens: usize,
+    /// Production defaults: introspection only with a valid token, no "did you mean" hints.
+    #[arg(long, env = "FLYWHEEL_PRODUCTION")]
+    pub production: bool,
+    /// Who may introspect the schema [default: public, or authenticated with --production].
+    #[arg(long, env = "FLYWHEEL_INTROSPECTION", value_enum)]
+    pub introspection: Option<Introspection>,
+    /// Cost points restored per second to each token (anonymous addresses: a tenth); 0 turns
+    /// rate limiting off. Admin tokens are not metered.
+    #[arg(long, env = "FLYWHEEL_RATE_LIMIT_PER_SEC", default_value_t = ThrottleConfig::default().per_second)]
+    pub rate_limit_per_sec: u64,
+    /// Cost points a token can hold: its largest burst (anonymous addresses: a tenth).
+    #[arg(long, env = "FLYWHEEL_RATE_LIMIT_BURST", default_value_t = ThrottleConfig::default().burst)]
+    pub rate_limit_burst: u64,
+    /// Most open connections; at the cap the oldest idle one is closed for a new one.
+    #[arg(long, env = "FLYWHEEL_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max)]
+    pub max_connections: usize,
+    /// Seconds a connection may take to send a request's headers, idle keep-alive included.
+    #[arg(long, env = "FLYWHEEL_HEADER_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().header_timeout.as_secs())]
+    pub header_timeout_secs: u64,
+    /// Seconds a response write may make no progress before the connection is closed.
+    #[arg(long, env = "FLYWHEEL_WRITE_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().write_timeout.as_secs())]
+    pub write_timeout_secs: u64,
     /// Milliseconds a DataLoader waits for a page's rows to ask before it queries them at once.
     #[arg(long, env = "FLYWHEEL_BATCH_WINDOW_MS", default_value_t = 2)]
     pub batch_window_ms: u64,
@@ -46,20 +81,41 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The HTTP and GraphQL limits.
-    pub fn limits(&self) -> (HttpLimits, Limits) {
-        (
-            HttpLimits {
+    /// The limits these flags set.
+    pub fn limits(&self) -> ServerLimits {
+        let introspection = self.introspection.unwrap_or(if self.production {
+            Introspection::Authenticated
+        } else {
+            Introspection::Public
+        });
+        ServerLimits {
+            http: HttpLimits {
                 body_bytes: self.max_body_bytes,
                 timeout: Duration::from_secs(self.request_timeout_secs),
             },
-            Limits {
-                depth: self.max_depth,
-                complexity: self.max_complexity,
-                aliases: self.max_aliases,
+            graphql: Limits {
+                query: QueryLimits {
+                    depth: self.max_depth,
+                    cost: self.max_cost,
+                    aliases: self.max_aliases,
+                    directives: self.max_directives,
+                    root_fields: self.max_root_fields,
+                    tokens: self.max_tokens,
+                    introspection,
+                },
+                suggestions: !self.production,
                 batch_window: Duration::from_millis(self.batch_window_ms),
             },
-        )
+            throttle: ThrottleConfig {
+                per_second: self.rate_limit_per_sec,
+                burst: self.rate_limit_burst,
+            },
+            connections: ConnectionLimits {
+                max: self.max_connections.max(1),
+                header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+                write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
+            },
+        }
     }
 }
 
@@ -79,14 +135,14 @@ pub async fn serve_with(
     keys: crate::auth::JwtKeys,
     args: &ServeArgs,
 ) -> anyhow::Result<()> {
-    let (http, gql) = args.limits();
+    let limits = args.limits();
     let hours = |h: u64| Duration::from_secs(3_600 * h.max(1));
     let schedule = crate::jobs::Schedule {
         cohort_refresh: Duration::from_secs(60 * args.cohort_refresh_minutes.max(1)),
         ltv_refit: hours(args.ltv_refit_hours),
         rating_projection: hours(args.rating_projection_hours),
     };
-    let app = crate::app(conn, statements, keys, http, gql, schedule);
+    let app = crate::app(conn, statements, keys, &limits, schedule);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| {
@@ -96,6 +152,12 @@ pub async fn serve_with(
             )
         })?;
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");
-    crate::server::serve(listener, app, crate::server::shutdown_signal()).await?;
+    crate::connections::serve(
+        listener,
+        app,
+        limits.connections,
+        crate::server::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }

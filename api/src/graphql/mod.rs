@@ -1,6 +1,6 @@
 //! The GraphQL schema: one module per area, merged into one query and one mutation root.
 
-pub mod aliases;
+pub mod admission;
 mod brands;
 mod collaborations;
 mod content;
@@ -52,9 +52,10 @@ pub type FlywheelSchema = Schema<Query, Mutation, EmptySubscription>;
 /// Limits that keep one request from monopolising the server.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    pub depth: usize,
-    pub complexity: usize,
-    pub aliases: usize,
+    /// What one document may ask for, checked before validation.
+    pub query: admission::QueryLimits,
+    /// "Did you mean" hints in validation errors (they map the schema for a stranger).
+    pub suggestions: bool,
     /// How long a DataLoader waits after the first key for the rest of a page's keys.
     pub batch_window: std::time::Duration,
 }
@@ -62,21 +63,23 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            depth: 12,
-            complexity: 5_000,
-            aliases: 30,
+            query: admission::QueryLimits::default(),
+            suggestions: true,
             batch_window: std::time::Duration::from_millis(2),
         }
     }
 }
 
-/// Builds the schema over a database.
+/// Builds the schema over a database. Depth and cost are the admission check's to enforce
+/// (it measures fragments once, where the validator would expand them), so the schema keeps
+/// only the parser-recursion and directive bounds as a second line.
 pub fn schema(db: Option<DatabaseConnection>, limits: Limits) -> FlywheelSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_directives(50)
+        .limit_directives(limits.query.directives)
         .limit_recursive_depth(32);
+    if !limits.suggestions {
+        builder = builder.disable_suggestions();
+    }
     if let Some(db) = db {
         builder = builder.data(db);
     }
