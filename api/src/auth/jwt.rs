@@ -21,6 +21,9 @@ pub struct Claims {
     pub iat: i64,
 }
 
+/// Longest token verified: far above any real one, so a megabyte header costs no decoding.
+const MAX_TOKEN_BYTES: usize = 4_096;
+
 /// Where verification keys come from.
 #[derive(Debug, Clone)]
 pub enum KeySource {
@@ -84,6 +87,11 @@ impl JwtKeys {
     /// Verifies a token and turns its claims into a caller, checking that the role's scope
     /// claim is present and well-formed.
     pub fn verify(&self, token: &str) -> Result<Caller, String> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(format!(
+                "the bearer token is longer than {MAX_TOKEN_BYTES} bytes"
+            ));
+        }
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| format!("invalid bearer token: {e}"))?;
         caller_from(data.claims)
@@ -147,6 +155,108 @@ mod tests {
         assert!(keys.verify(&expired).unwrap_err().contains("Expired"));
         let other = JwtKeys::new(&KeySource::Secret("other".into())).unwrap();
         assert!(other.verify(&token).is_err());
+    }
+
+    /// A token with this header and claims, signed HS256 with `secret` (or unsigned).
+    fn forge(
+        header: serde_json::Value,
+        claims: serde_json::Value,
+        secret: Option<&[u8]>,
+    ) -> String {
+        use base64::Engine;
+        use jsonwebtoken::crypto::sign;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let body = format!(
+            "{}.{}",
+            b64.encode(header.to_string()),
+            b64.encode(claims.to_string())
+        );
+        match secret {
+            Some(s) => {
+                let sig = sign(
+                    body.as_bytes(),
+                    &EncodingKey::from_secret(s),
+                    Algorithm::HS256,
+                );
+                format!("{body}.{}", sig.unwrap())
+            }
+            None => format!("{body}."),
+        }
+    }
+
+    #[test]
+    fn hostile_tokens_are_refused() {
+        let secret = b"s3cret-of-enough-length";
+        let keys =
+            JwtKeys::new(&KeySource::Secret(String::from_utf8_lossy(secret).into())).unwrap();
+        let exp = chrono::Utc::now().timestamp() + 600;
+        let hs = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+        let admin = serde_json::json!({"sub": "x", "role": "admin", "exp": exp});
+        assert!(
+            keys.verify(&forge(hs.clone(), admin.clone(), Some(secret)))
+                .is_ok()
+        );
+        let none = forge(serde_json::json!({"alg": "none"}), admin.clone(), None);
+        assert!(keys.verify(&none).is_err(), "alg none");
+        let wrong = forge(hs.clone(), admin.clone(), Some(b"another-secret-entirely"));
+        assert!(
+            keys.verify(&wrong)
+                .unwrap_err()
+                .contains("InvalidSignature")
+        );
+        let no_exp = serde_json::json!({"sub": "x", "role": "admin"});
+        assert!(
+            keys.verify(&forge(hs.clone(), no_exp, Some(secret)))
+                .unwrap_err()
+                .contains("exp")
+        );
+        // A brand token whose role was edited to admin after signing.
+        let brand = forge(
+            hs.clone(),
+            serde_json::json!({"sub": "x", "role": "brand", "brand_id": "1", "exp": exp}),
+            Some(secret),
+        );
+        let mut parts: Vec<String> = brand.split('.').map(str::to_owned).collect();
+        parts[1] = forge(hs.clone(), admin.clone(), None)
+            .split('.')
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        assert!(keys.verify(&parts.join(".")).is_err(), "tampered role");
+        let unknown_role = serde_json::json!({"sub": "x", "role": "root", "exp": exp});
+        assert!(
+            keys.verify(&forge(hs.clone(), unknown_role, Some(secret)))
+                .is_err()
+        );
+        let scout = serde_json::json!({"sub": "x", "role": "scout", "exp": exp});
+        assert!(
+            keys.verify(&forge(hs.clone(), scout, Some(secret)))
+                .unwrap_err()
+                .contains("markets")
+        );
+        let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert!(keys.verify(&huge).unwrap_err().contains("longer than"));
+    }
+
+    #[test]
+    fn an_rs256_server_refuses_hs256_signed_with_its_public_key() {
+        let pem = include_bytes!("testdata/rsa_public.pem");
+        let keys = JwtKeys::new(&KeySource::PublicKey {
+            algorithm: Algorithm::RS256,
+            pem: pem.to_vec(),
+        })
+        .unwrap();
+        let exp = chrono::Utc::now().timestamp() + 600;
+        let forged = forge(
+            serde_json::json!({"alg": "HS256", "typ": "JWT"}),
+            serde_json::json!({"sub": "x", "role": "admin", "exp": exp}),
+            Some(pem),
+        );
+        assert!(
+            keys.verify(&forged)
+                .unwrap_err()
+                .contains("InvalidAlgorithm")
+        );
     }
 
     #[test]
