@@ -564,12 +564,7 @@ fn explanations_tell_the_value_components_that_lift_a_creator() {
         .find(|m| m.creator == CreatorId(1))
         .unwrap();
     let standing = ContentStanding::from_profiles(f.profiles.values());
-    let words = explanation(
-        one,
-        &f.profiles[&CreatorId(1)],
-        &standing,
-        &MatchConfig::default().rank,
-    );
+    let words = explanation(one, &f.profiles, &standing, &MatchConfig::default().rank);
     assert_eq!(words[0], one.paths[0].text);
     // US scores 90, 80, 75, 70, 65: 80 is in the top 40%; an LTV below its market's mean
     // does not lift it, so it is not told.

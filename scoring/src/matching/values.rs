@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::config::RankConfig;
-use super::input::CreatorProfile;
+use super::input::{CreatorDirectory, CreatorProfile};
 use super::query::{Component, CreatorMatch};
 
 /// How many creators of each market have each whole content score (0-100): one pass over
@@ -48,17 +48,20 @@ const TOP_BANDS: [f64; 5] = [1.0, 5.0, 10.0, 25.0, 50.0];
 /// it, e.g. "content scores in the top 10% of its market (84/100)".
 pub fn explanation(
     result: &CreatorMatch,
-    profile: &CreatorProfile,
+    directory: &dyn CreatorDirectory,
     standing: &ContentStanding,
     rank: &RankConfig,
 ) -> Vec<String> {
+    let mut words: Vec<String> = result.paths.iter().map(|p| p.text.clone()).collect();
+    let Some(profile) = directory.profile(result.creator) else {
+        return words;
+    };
     let lifts = |component: Component| {
         result
             .components
             .iter()
             .any(|c| c.component == component && c.weight > 0.0 && c.value > rank.missing_value)
     };
-    let mut words: Vec<String> = result.paths.iter().map(|p| p.text.clone()).collect();
     if let Some(score) = profile.content_score.filter(|_| lifts(Component::Content)) {
         let band = standing
             .top_share(&profile.market, score)
