@@ -537,7 +537,7 @@ fn a_brand_reads_no_other_brand_in_its_explanations() {
     let woof = read_by(Audience::Brand(BrandId(1)));
     let meow = read_by(Audience::Brand(BrandId(2)));
     assert!(
-        texts_for(&woof, 7).contains(&"hired by brands that also hired Kitty Kate"),
+        texts_for(&woof, 7).contains(&"close to Kitty Kate in the marketplace graph"),
         "{:?}",
         texts_for(&woof, 7)
     );

@@ -208,7 +208,8 @@ impl<'a> Explainer<'a> {
         let worked_with_seed = self.seed_partners.contains(&brand);
         let Some(name) = self.names.brand(id) else {
             return if worked_with_seed {
-                format!("hired by brands that also hired {subject}")
+                // Not even that the seed was hired: its partners are not the reader's.
+                format!("close to {subject} in the marketplace graph")
             } else if shared_creators > 0 {
                 format!("close to creators {subject} worked with")
             } else if let Some(niche) = shared_niche {
