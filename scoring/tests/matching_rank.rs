@@ -492,6 +492,93 @@ fn incremental_updates_are_visible_to_the_next_query_only() {
     assert_eq!(query(&shared.snapshot()), new);
 }
 
+/// The same ranking, its words written for one reader.
+fn texts_for(page: &MatchPage, creator: u64) -> Vec<&str> {
+    page.items
+        .iter()
+        .find(|m| m.creator == CreatorId(creator))
+        .map(|m| m.paths.iter().map(|p| p.text.as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_brand_reads_no_other_brand_in_its_explanations() {
+    let f = fixture();
+    let for_woof = NamesFor::new(&f.names, Audience::Brand(BrandId(1)));
+    let query = MatchQuery::new(BrandId(1));
+    let config = MatchConfig::default();
+    let woof = match_creators(&f.graph, &f.profiles, &for_woof, &query, &config).unwrap();
+    let operator = run(&f, &query);
+    assert_eq!(ids(&woof), ids(&operator), "redaction never moves the rank");
+    let texts = texts_for(&woof, 4);
+    assert!(
+        texts.contains(&"close to creators you worked with"),
+        "{texts:?}"
+    );
+    for m in &woof.items {
+        for p in &m.paths {
+            assert!(
+                !p.text.contains("Meow") && !p.text.contains("shares 1") && !p.text.contains('#'),
+                "{:?} names another brand or counts its partners",
+                p.text
+            );
+        }
+    }
+    // Lookalikes of Meow Inc's creator: Meow Inc by name to itself only.
+    let query = LookalikeQuery {
+        creator: CreatorId(4),
+        filters: MatchFilters::default(),
+        page: PageRequest::default(),
+    };
+    let read_by = |audience| {
+        let names = NamesFor::new(&f.names, audience);
+        lookalike_creators(&f.graph, &f.profiles, &names, &query, &config).unwrap()
+    };
+    let woof = read_by(Audience::Brand(BrandId(1)));
+    let meow = read_by(Audience::Brand(BrandId(2)));
+    assert!(
+        texts_for(&woof, 7).contains(&"close to Kitty Kate in the marketplace graph"),
+        "{:?}",
+        texts_for(&woof, 7)
+    );
+    assert!(
+        texts_for(&meow, 7).contains(&"worked with Meow Inc, as Kitty Kate did"),
+        "{:?}",
+        texts_for(&meow, 7)
+    );
+    assert!(
+        woof.items
+            .iter()
+            .flat_map(|m| &m.paths)
+            .all(|p| !p.text.contains("Meow"))
+    );
+}
+
+#[test]
+fn explanations_tell_the_value_components_that_lift_a_creator() {
+    let f = fixture();
+    let page = run(&f, &MatchQuery::new(BrandId(1)));
+    let one = page
+        .items
+        .iter()
+        .find(|m| m.creator == CreatorId(1))
+        .unwrap();
+    let standing = ContentStanding::from_profiles(f.profiles.values());
+    let words = explanation(one, &f.profiles, &standing, &MatchConfig::default().rank);
+    assert_eq!(words[0], one.paths[0].text);
+    // US scores 90, 80, 75, 70, 65: 80 is in the top 40%; an LTV below its market's mean
+    // does not lift it, so it is not told.
+    assert!(
+        words.contains(&"content scores in the top 50% of its market (80/100)".to_string()),
+        "{words:?}"
+    );
+    assert!(words.contains(&"likely still selling (90% chance)".to_string()));
+    assert!(
+        !words.iter().any(|w| w.contains("lifetime value")),
+        "{words:?}"
+    );
+}
+
 #[test]
 fn lookalikes_share_the_seed_creators_niche() {
     let f = fixture();

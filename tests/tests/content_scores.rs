@@ -8,7 +8,7 @@ use flywheel::auth::Role;
 use flywheel::matching::{Matching, Seed};
 use flywheel_tests::fixture::{Fixture, ingest, marketplace};
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
-use scoring::matching::{Component, MatchFilters, PageRequest};
+use scoring::matching::{Audience, Component, MatchFilters, PageRequest};
 use serde_json::{Value, json};
 
 on_both_databases!(metrics_move_scores_and_pools);
@@ -116,6 +116,7 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     let rank = || {
         matching.rank(
             Seed::Brand(f.brand_glow),
+            Audience::Operator,
             MatchFilters::default(),
             true,
             PageRequest::default(),
@@ -356,14 +357,19 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
     assert_eq!(frozen["pool"]["decision"], "FROZEN");
     assert_eq!(frozen["pool"]["index"], 3, "a frozen piece keeps its pool");
 
-    // Who may read: a US scout yes; a GB scout, a shop, and a brand on removed content no.
+    // Who may read: a US scout yes; a shop no (its role); to a GB scout a US piece, and to a
+    // brand a removed piece, do not exist.
     let scout_us = s.token(Role::Scout, None, None, &["US"]);
     assert_eq!(score(&s, &scout_us, &weak_id).await["total"], weak["total"]);
     let scout_gb = s.token(Role::Scout, None, None, &["GB"]);
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
-    for (token, id) in [(&scout_gb, &weak_id), (&glow, &weak_id), (&brand, &new_id)] {
+    for (token, id, code) in [
+        (&scout_gb, &weak_id, "NOT_FOUND"),
+        (&glow, &weak_id, "FORBIDDEN"),
+        (&brand, &new_id, "NOT_FOUND"),
+    ] {
         let body = s.gql(Some(token), SCORE, json!({ "id": id })).await;
-        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+        assert_eq!(error_code(&body), Some(code), "{body}");
     }
     assert_eq!(score(&s, &brand, &weak_id).await["total"], weak["total"]);
     let body = s

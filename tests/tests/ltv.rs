@@ -547,8 +547,8 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     assert_eq!(funnel[0]["total"]["amountMinor"], certified_total);
     assert_eq!(funnel.as_array().unwrap().len(), 1);
 
-    // Access: brands and US scouts read US creators; a GB scout, a shop are refused; only
-    // admins read the market model.
+    // Access: brands and US scouts read US creators; to a GB scout a US creator does not
+    // exist, a shop is refused by role; only admins read the market model.
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
     let scout_us = s.token(Role::Scout, None, None, &["US"]);
     let scout_gb = s.token(Role::Scout, None, None, &["GB"]);
@@ -559,9 +559,9 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
         assert!(data["ltv"]["amountMinor"].as_i64().unwrap() > 0);
         s.ok(token, TOP, json!({"m": "US", "first": 3})).await;
     }
-    for token in [&scout_gb, &shop] {
+    for (token, code) in [(&scout_gb, "NOT_FOUND"), (&shop, "FORBIDDEN")] {
         let body = ltv_of(&s, token, vars.clone()).await;
-        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body:#}");
+        assert_eq!(error_code(&body), Some(code), "{body:#}");
         let body = s.gql(Some(token), TOP, json!({"m": "US"})).await;
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body:#}");
     }

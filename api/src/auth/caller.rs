@@ -39,7 +39,8 @@ impl Caller {
         self.role == Role::Admin
     }
 
-    /// Allows admins, and the brand itself.
+    /// Allows admins, and the brand itself. The refusal names only the id the caller sent,
+    /// so it reads the same whether that brand exists or not.
     pub fn require_brand(&self, brand_id: i64) -> ApiResult<()> {
         match self.role {
             Role::Admin => Ok(()),
@@ -50,7 +51,9 @@ impl Caller {
         }
     }
 
-    /// Allows admins, the shop itself, and the brand that owns it.
+    /// Allows admins, the shop itself, and the brand that owns it (`owner_brand`: `None` for
+    /// an independent shop, or one that does not exist). The refusal names only the id the
+    /// caller sent, so a shop that is not yours and one that does not exist read the same.
     pub fn require_shop(&self, shop_id: i64, owner_brand: Option<i64>) -> ApiResult<()> {
         let allowed = match self.role {
             Role::Admin => true,
@@ -65,14 +68,25 @@ impl Caller {
         }
     }
 
-    /// Allows admins, brands (public profiles), and scouts of the creator's market.
+    /// Refuses a market the caller named itself (an argument or a filter) that it may not
+    /// read creators of; the refusal repeats only what the caller sent.
     pub fn require_creator_market(&self, market: &str) -> ApiResult<()> {
-        match self.role {
-            Role::Admin | Role::Brand => Ok(()),
-            Role::Scout if self.markets.iter().any(|m| m == market) => Ok(()),
-            Role::Scout => Err(ApiError::Forbidden(format!(
+        match self.sees_creators_of(market)? {
+            true => Ok(()),
+            false => Err(ApiError::Forbidden(format!(
                 "market {market} is not one of your markets"
             ))),
+        }
+    }
+
+    /// Whether the caller may read creators of `market` (their profiles, content, LTVs and
+    /// pipeline entries): admins and brands (public profiles) all, scouts their markets'.
+    /// Shops are refused by role. A caller that finds a thing by id answers `false` with the
+    /// NOT_FOUND of a missing one, so neither the thing nor its market leaks.
+    pub fn sees_creators_of(&self, market: &str) -> ApiResult<bool> {
+        match self.role {
+            Role::Admin | Role::Brand => Ok(true),
+            Role::Scout => Ok(self.markets.iter().any(|m| m == market)),
             Role::Shop => Err(ApiError::Forbidden(
                 "shops cannot read creator profiles".into(),
             )),

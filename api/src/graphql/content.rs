@@ -6,15 +6,43 @@ use super::markets::Niche;
 use super::products::Product;
 use super::scalars::{id, parse_id};
 use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, ValueGrade};
-use entities::{content, content_product, creator, niche, product};
+use entities::{content, content_product, content_score, creator, niche, product};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 /// A video or a live stream.
 pub struct Content(pub content::Model);
+
+/// Whether the caller may read a piece: one of a creator it may read, and for brands public
+/// content only (a piece removed by moderation, a severe upheld violation, is for admins and
+/// scouts, who handle it). Whoever may not read a piece is told it does not exist.
+pub async fn readable(ctx: &Context<'_>, piece: &content::Model) -> Result<bool> {
+    let author = load_required::<creator::Entity, i64>(ctx, piece.creator_id).await?;
+    let caller = caller(ctx)?;
+    if !caller.sees_creators_of(&author.market_code)? {
+        return Ok(false);
+    }
+    Ok(caller.role != Role::Brand || !removed(ctx, piece.id).await?)
+}
+
+async fn removed(ctx: &Context<'_>, piece: i64) -> Result<bool> {
+    Ok(load::<content_score::Entity, i64>(ctx, piece)
+        .await?
+        .is_some_and(|s| s.frozen))
+}
+
+/// Pieces removed by moderation, to leave out of what a brand lists.
+pub fn removed_pieces() -> sea_orm::sea_query::SelectStatement {
+    content_score::Entity::find()
+        .select_only()
+        .column(content_score::Column::ContentId)
+        .filter(content_score::Column::Frozen.eq(true))
+        .into_query()
+}
 
 /// The engagement of a video (for live streams, views are unique viewers).
 #[derive(SimpleObject)]
@@ -115,15 +143,16 @@ pub struct ContentQuery;
 
 #[Object]
 impl ContentQuery {
-    /// One piece of content by id; scouts only in their markets.
+    /// One piece of content by id; a piece the caller may not read (see [`readable`]) does
+    /// not exist for it.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
     async fn content(&self, ctx: &Context<'_>, id: ID) -> Result<Content> {
         let key = parse_id("id", &id)?;
-        let row = load::<content::Entity, i64>(ctx, key)
-            .await?
-            .ok_or_else(|| ApiError::not_found("content", key))?;
-        let author = load_required::<creator::Entity, i64>(ctx, row.creator_id).await?;
-        caller(ctx)?.require_creator_market(&author.market_code)?;
-        Ok(Content(row))
+        if let Some(row) = load::<content::Entity, i64>(ctx, key).await?
+            && readable(ctx, &row).await?
+        {
+            return Ok(Content(row));
+        }
+        Err(ApiError::not_found("content", key).into())
     }
 }

@@ -6,7 +6,7 @@ use super::context::{db, load, load_each, load_required};
 use super::pagination::{Page, ranked};
 use super::scalars::parse_id;
 use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{Caller, Role, RoleGuard, caller};
+use crate::auth::{Role, RoleGuard, caller};
 use crate::content::ContentScoring;
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
@@ -18,18 +18,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
-/// Brands see public content only: a piece removed by moderation (a severe upheld violation)
-/// is visible to admins and scouts, who handle it.
-fn require_public(caller: &Caller, row: &content_score::Model) -> Result<(), ApiError> {
-    if caller.role == Role::Brand && row.frozen {
-        return Err(ApiError::Forbidden(format!(
-            "content {} was removed by moderation",
-            row.content_id
-        )));
-    }
-    Ok(())
-}
-
 /// The score of one piece, as stored by the last rescoring.
 pub struct ContentScore {
     row: content_score::Model,
@@ -39,13 +27,12 @@ pub struct ContentScore {
 impl ContentScore {
     /// The score of a piece the caller may see.
     pub async fn of(ctx: &Context<'_>, piece: &content::Model) -> Result<Option<Self>> {
-        let author = load_required::<entities::creator::Entity, i64>(ctx, piece.creator_id).await?;
-        let caller = caller(ctx)?;
-        caller.require_creator_market(&author.market_code)?;
+        if !super::content::readable(ctx, piece).await? {
+            return Err(ApiError::not_found("content", piece.id).into());
+        }
         let Some(row) = load::<content_score::Entity, i64>(ctx, piece.id).await? else {
             return Ok(None);
         };
-        require_public(caller, &row)?;
         Ok(Some(Self {
             row,
             explanation: OnceCell::new(),

@@ -1,12 +1,12 @@
 //! Creators: public profiles for brands and admins, and for scouts in their markets.
 
-use super::content::Content;
+use super::content::{Content, removed_pieces};
 use super::context::{db, load, load_all_with, load_required, prime_all_with};
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
 use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -88,14 +88,17 @@ impl Creator {
             })
             .collect())
     }
-    /// The creator's videos and live streams, oldest first.
+    /// The creator's videos and live streams, oldest first (brands: public ones only).
     async fn content(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Content>> {
-        let select = content::Entity::find().filter(content::Column::CreatorId.eq(self.0.id));
+        let mut select = content::Entity::find().filter(content::Column::CreatorId.eq(self.0.id));
+        if caller(ctx)?.role == Role::Brand {
+            select = select.filter(content::Column::Id.not_in_subquery(removed_pieces()));
+        }
         Ok(keyset(
             db(ctx),
             select,
@@ -150,15 +153,14 @@ pub struct CreatorQuery;
 
 #[Object]
 impl CreatorQuery {
-    /// One creator by id.
+    /// One creator by id; for a scout, a creator outside its markets does not exist.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
     async fn creator(&self, ctx: &Context<'_>, id: ID) -> Result<Creator> {
         let key = parse_id("id", &id)?;
-        let row = load::<creator::Entity, i64>(ctx, key)
-            .await?
-            .ok_or_else(|| ApiError::not_found("creator", key))?;
-        caller(ctx)?.require_creator_market(&row.market_code)?;
-        Ok(Creator(row))
+        match load::<creator::Entity, i64>(ctx, key).await? {
+            Some(row) if caller(ctx)?.sees_creators_of(&row.market_code)? => Ok(Creator(row)),
+            _ => Err(ApiError::not_found("creator", key).into()),
+        }
     }
 
     /// Creators matching a filter, by id.

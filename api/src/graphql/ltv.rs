@@ -185,7 +185,9 @@ pub async fn creator_ltv(
     horizon_days: i32,
     discount_rate: f64,
 ) -> Result<CreatorLtv> {
-    caller(ctx)?.require_creator_market(&creator.market_code)?;
+    if !caller(ctx)?.sees_creators_of(&creator.market_code)? {
+        return Err(ApiError::not_found("creator", creator.id).into());
+    }
     let config = crate::ltv::config(horizon_days, discount_rate)?;
     let Some(model) =
         load::<ltv_market_model::Entity, String>(ctx, creator.market_code.clone()).await?

@@ -5,12 +5,15 @@ use super::context::load_required;
 use super::creators::Creator;
 use super::pagination::page_size;
 use super::scalars::parse_id;
+use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::matching::{Matching, Seed};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use entities::creator;
-use scoring::matching::{self as m, Component, Cursor, MatchFilters, PageRequest, PageStart};
+use scoring::matching::{
+    self as m, Audience, Component, Cursor, MatchFilters, PageRequest, PageStart,
+};
 use std::sync::Arc;
 
 /// Which creators a match query may return. Every field is optional; none means "any".
@@ -77,21 +80,25 @@ pub struct MatchComponent {
 }
 
 /// A ranked creator: its score, what the score is made of, and why it is here.
-pub struct CreatorMatch(m::CreatorMatch);
+pub struct CreatorMatch {
+    item: m::CreatorMatch,
+    /// Redacted for the caller by `Matching::rank`.
+    explanation: Vec<String>,
+}
 
 #[Object]
 impl CreatorMatch {
     async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
-        let row = load_required::<creator::Entity, i64>(ctx, self.0.creator.0 as i64).await?;
+        let row = load_required::<creator::Entity, i64>(ctx, self.item.creator.0 as i64).await?;
         Ok(Creator(row))
     }
     /// Blended score, 0..1; results are ordered by it.
     async fn score(&self) -> f64 {
-        self.0.score
+        self.item.score
     }
     /// The score's parts and their shares.
     async fn components(&self) -> Vec<MatchComponent> {
-        self.0
+        self.item
             .components
             .iter()
             .map(|c| MatchComponent {
@@ -105,16 +112,19 @@ impl CreatorMatch {
     /// 0..1: how tight the proximity estimate is and how much of the creator's data is known
     /// rather than defaulted.
     async fn confidence(&self) -> f64 {
-        self.0.confidence
+        self.item.confidence
     }
-    /// The strongest paths from the seed, in words, strongest first (e.g. "shares your niche
-    /// Dog Food (62% of its videos)").
-    async fn explanation(&self) -> Vec<&str> {
-        self.0.paths.iter().map(|p| p.text.as_str()).collect()
+    /// Why the creator is here, in words: the strongest paths from the seed, strongest first
+    /// (e.g. "shares your niche Dog Food (62% of its videos)"), then the content score, LTV
+    /// and P(active) when they lift the rank (e.g. "content scores in the top 10% of its
+    /// market (84/100)"). A brand reads no other brand here: a path through one is told
+    /// without naming it or counting its partners ("close to creators you worked with").
+    async fn explanation(&self) -> &[String] {
+        &self.explanation
     }
     /// Whether the brand already worked with this creator.
     async fn existing_collaborator(&self) -> bool {
-        self.0.existing_collaborator
+        self.item.existing_collaborator
     }
 }
 
@@ -138,8 +148,17 @@ pub async fn creator_matches(
     after: Option<String>,
     filter: Option<MatchFilter>,
 ) -> Result<MatchConnection> {
-    crate::auth::caller(ctx)?.require_brand(brand)?;
-    Ok(connection(ctx, Seed::Brand(brand), first, after, filter).await?)
+    let caller = crate::auth::caller(ctx)?;
+    caller.require_brand(brand)?;
+    Ok(connection(
+        ctx,
+        Seed::Brand(brand),
+        audience(caller),
+        first,
+        after,
+        filter,
+    )
+    .await?)
 }
 
 /// `Creator.lookalikes`: creators like this one.
@@ -150,12 +169,14 @@ pub async fn lookalikes(
     after: Option<String>,
     filter: Option<MatchFilter>,
 ) -> Result<MatchConnection> {
-    Ok(connection(ctx, Seed::Creator(creator), first, after, filter).await?)
+    let audience = audience(crate::auth::caller(ctx)?);
+    Ok(connection(ctx, Seed::Creator(creator), audience, first, after, filter).await?)
 }
 
 async fn connection(
     ctx: &Context<'_>,
     seed: Seed,
+    audience: Audience,
     first: Option<i32>,
     after: Option<String>,
     filter: Option<MatchFilter>,
@@ -172,7 +193,13 @@ async fn connection(
     let filters = filters(filter)?;
     let matching = ctx.data_unchecked::<Arc<Matching>>();
     let ranked = matching
-        .rank(seed, filters, include_existing, PageRequest { start, size })
+        .rank(
+            seed,
+            audience,
+            filters,
+            include_existing,
+            PageRequest { start, size },
+        )
         .await?;
     let message = ranked.isolated.then(|| match seed {
         Seed::Brand(_) => "no matches yet: the brand has no niches and no collaborations; \
@@ -194,15 +221,25 @@ async fn connection(
     connection.edges = page
         .items
         .into_iter()
-        .map(|item| {
+        .zip(ranked.explanations)
+        .map(|(item, explanation)| {
             let cursor = Cursor {
                 score: item.score,
                 creator: item.creator,
             };
-            Edge::new(cursor.encode(), CreatorMatch(item))
+            Edge::new(cursor.encode(), CreatorMatch { item, explanation })
         })
         .collect();
     Ok(connection)
+}
+
+/// Whose eyes an explanation is written for: admins see every brand, a brand itself only.
+fn audience(caller: &Caller) -> Audience {
+    match (caller.role, caller.brand_id) {
+        (Role::Admin, _) => Audience::Operator,
+        (Role::Brand, Some(id)) => Audience::Brand(m::BrandId(id as u64)),
+        _ => Audience::Public,
+    }
 }
 
 /// Checks a filter and turns it into scoring's terms.

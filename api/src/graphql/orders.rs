@@ -5,6 +5,7 @@ use super::creators::Creator;
 use super::products::Product;
 use super::scalars::{Money, id};
 use crate::auth::caller;
+use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::enums::Fault;
@@ -89,7 +90,9 @@ impl Order {
             return Ok(None);
         };
         let row = load_required::<creator::Entity, i64>(ctx, cid).await?;
-        caller(ctx)?.require_creator_market(&row.market_code)?;
+        if !caller(ctx)?.sees_creators_of(&row.market_code)? {
+            return Err(ApiError::not_found("creator", cid).into());
+        }
         Ok(Some(Creator(row)))
     }
 }

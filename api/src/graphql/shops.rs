@@ -102,19 +102,14 @@ pub struct ShopQuery;
 
 #[Object]
 impl ShopQuery {
-    /// One shop by id: the shop itself, its owning brand, or an admin.
+    /// One shop by id: the shop itself, its owning brand, or an admin. Anyone else is
+    /// refused alike whether the shop exists or not; only admins learn that it does not.
     #[graphql(guard = "RoleGuard(&[Admin, BrandRole, ShopRole])")]
     async fn shop(&self, ctx: &Context<'_>, id: ID) -> Result<Shop> {
         let key = parse_id("id", &id)?;
-        let who = caller(ctx)?;
-        if who.role == Role::Shop {
-            who.require_shop(key, None)?;
-        }
-        let row = load::<shop::Entity, i64>(ctx, key)
-            .await?
-            .ok_or_else(|| ApiError::not_found("shop", key))?;
-        who.require_shop(row.id, row.brand_id)?;
-        Ok(Shop(row))
+        let row = load::<shop::Entity, i64>(ctx, key).await?;
+        caller(ctx)?.require_shop(key, row.as_ref().and_then(|r| r.brand_id))?;
+        Ok(Shop(row.ok_or_else(|| ApiError::not_found("shop", key))?))
     }
 
     /// Shops by id: all for admins, a brand's own for brands.

@@ -80,12 +80,16 @@ impl Kind for CollaborationInput {
         let mut rows = Vec::with_capacity(items.len());
         for (i, c) in items.iter().enumerate() {
             not_blank(&c.external_id, i, "externalId")?;
-            let b = resolve(&brands, &c.brand, i, "brand", "brand")?;
-            if ctx.caller.role == Role::Brand && ctx.caller.brand_id != Some(b.id) {
+            // A brand may name only itself: any other brand, existing or not, is refused
+            // alike, so the refusal tells nothing of which brands exist.
+            if ctx.caller.role == Role::Brand
+                && brands.get(&c.brand).map(|b| b.id) != ctx.caller.brand_id
+            {
                 return Err(ApiError::Forbidden(format!(
                     "items[{i}].brand: you may only record collaborations of your own brand"
                 )));
             }
+            let b = resolve(&brands, &c.brand, i, "brand", "brand")?;
             let who = resolve(&creators, &c.creator, i, "creator", "creator")?;
             not_future(c.started_at, ctx.now, i, "startedAt")?;
             if let Some(end) = c.ended_at {
@@ -109,8 +113,10 @@ impl Kind for CollaborationInput {
             if let Some(old) = existing.get(&c.external_id)
                 && old.brand_id != b.id
             {
+                // Whose it is stays theirs: the id is only said to be taken.
                 return Err(ApiError::Conflict(format!(
-                    "items[{i}].externalId: {:?} is another brand's collaboration",
+                    "items[{i}].externalId: {:?} is already in use (collaboration ids are \
+                     unique across the marketplace); choose another",
                     c.external_id
                 )));
             }

@@ -11,9 +11,9 @@ pub use track::ingest;
 use crate::error::{ApiError, ApiResult};
 use chrono::Utc;
 use scoring::matching::{
-    BrandId, CreatorId, CreatorProfile, LookalikeQuery, MatchConfig, MatchError, MatchFilters,
-    MatchGraph, MatchPage, MatchQuery, NameBook, NodeRef, PageRequest, SharedGraph,
-    lookalike_creators, match_creators,
+    Audience, BrandId, ContentStanding, CreatorId, CreatorProfile, LookalikeQuery, MatchConfig,
+    MatchError, MatchFilters, MatchGraph, MatchPage, MatchQuery, NameBook, NamesFor, NodeRef,
+    PageRequest, SharedGraph, explanation, lookalike_creators, match_creators,
 };
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -32,6 +32,9 @@ pub enum Seed {
 /// A page of ranked creators.
 pub struct Ranked {
     pub page: MatchPage,
+    /// Each item's explanation in words, redacted for the reader (`explanations[i]` is
+    /// `page.items[i]`'s).
+    pub explanations: Vec<Vec<String>>,
     /// The seed has no edge at all (no niches, no collaborations): nothing can be close to it.
     pub isolated: bool,
 }
@@ -51,6 +54,8 @@ pub struct Matching {
 struct State {
     graph: RwLock<Arc<SharedGraph>>,
     directory: RwLock<HashMap<CreatorId, CreatorProfile>>,
+    /// Content scores per market, rebuilt from `directory` whenever it changes.
+    standing: RwLock<ContentStanding>,
     names: RwLock<NameBook>,
     /// Serialises the writers (ingest hooks and rebuilds) so no update is applied to a graph
     /// that a rebuild is about to replace.
@@ -90,6 +95,7 @@ impl Matching {
                 let (graph, directory, names) = self.build().await?;
                 Ok(State {
                     graph: RwLock::new(Arc::new(SharedGraph::new(graph))),
+                    standing: RwLock::new(ContentStanding::from_profiles(directory.values())),
                     directory: RwLock::new(directory),
                     names: RwLock::new(names),
                     writer: tokio::sync::Mutex::new(()),
@@ -112,10 +118,11 @@ impl Matching {
         Ok((graph, snap.directory, snap.names))
     }
 
-    /// One page of ranked creators for a seed.
+    /// One page of ranked creators for a seed, explained in words `audience` may read.
     pub async fn rank(
         &self,
         seed: Seed,
+        audience: Audience,
         filters: MatchFilters,
         include_existing: bool,
         page: PageRequest,
@@ -128,12 +135,13 @@ impl Matching {
         };
         let isolated = graph.weighted_degree(node).is_some_and(|d| d == 0.0);
         let directory = read(&state.directory);
-        let names = read(&state.names);
+        let book = read(&state.names);
+        let names = NamesFor::new(&*book, audience);
         let result = match seed {
             Seed::Brand(id) => match_creators(
                 &graph,
                 &*directory,
-                &*names,
+                &names,
                 &MatchQuery {
                     brand: BrandId(id as u64),
                     filters,
@@ -145,7 +153,7 @@ impl Matching {
             Seed::Creator(id) => lookalike_creators(
                 &graph,
                 &*directory,
-                &*names,
+                &names,
                 &LookalikeQuery {
                     creator: CreatorId(id as u64),
                     filters,
@@ -154,8 +162,16 @@ impl Matching {
                 &self.config,
             ),
         };
+        let page = result.map_err(client_error)?;
+        let standing = read(&state.standing);
+        let explanations = page
+            .items
+            .iter()
+            .map(|item| explanation(item, &*directory, &standing, &self.config.rank))
+            .collect();
         Ok(Ranked {
-            page: result.map_err(client_error)?,
+            page,
+            explanations,
             isolated,
         })
     }
@@ -176,6 +192,7 @@ impl Matching {
             profile.ltv = s.ltv;
             profile.p_active = s.p_active;
         }
+        *write(&state.standing) = ContentStanding::from_profiles(directory.values());
         Ok(())
     }
 
@@ -190,11 +207,15 @@ impl Matching {
             tracing::warn!(%err, "matching graph update refused; rebuilding from the database");
             let (graph, directory, names) = self.build().await?;
             *write(&state.graph) = Arc::new(SharedGraph::new(graph));
+            *write(&state.standing) = ContentStanding::from_profiles(directory.values());
             *write(&state.directory) = directory;
             *write(&state.names) = names;
             return Ok(());
         }
-        write(&state.directory).extend(changes.profiles);
+        let mut directory = write(&state.directory);
+        directory.extend(changes.profiles);
+        *write(&state.standing) = ContentStanding::from_profiles(directory.values());
+        drop(directory);
         let mut names = write(&state.names);
         names.creators.extend(changes.creator_names);
         names.brands.extend(changes.brand_names);

@@ -4,6 +4,10 @@
 //! each neighbour `v` of a creator contributes a known share of its score. The strongest
 //! paths take the neighbours with the largest contributions and walk back from each, one
 //! strongest predecessor at a time, until they reach the seed or one of its niches.
+//!
+//! The words name only what the reader may see: every brand name comes from [`Names`], which
+//! hides other tenants' brands (see [`super::audience`]), and a step through a hidden brand is
+//! told without naming or counting its partners.
 
 use super::config::MatchConfig;
 use super::fx::FxHashSet;
@@ -112,12 +116,6 @@ impl<'a> Explainer<'a> {
             .map_or_else(|| format!("niche #{}", id.0), str::to_string)
     }
 
-    fn brand_name(&self, id: BrandId) -> String {
-        self.names
-            .brand(id)
-            .map_or_else(|| format!("brand #{}", id.0), str::to_string)
-    }
-
     fn creator_name(&self, id: CreatorId) -> String {
         self.names
             .creator(id)
@@ -188,8 +186,10 @@ impl<'a> Explainer<'a> {
         }
     }
 
+    /// The step through another brand `id`. A reader who may see the brand gets its name
+    /// and what it shares with the seed; anyone else gets the same kind of link in words that
+    /// name and count nothing behind the brand (its partners are its own business).
     fn brand_text(&self, brand: u32, id: BrandId, subject: &str, possessive: &str) -> String {
-        let name = self.brand_name(id);
         let mut shared_creators = 0usize;
         let mut shared_niche = None;
         self.graph.for_each_neighbor(brand, |v, _| {
@@ -201,18 +201,32 @@ impl<'a> Explainer<'a> {
                 shared_niche = Some(v);
             }
         });
-        if self.seed_partners.contains(&brand) {
+        let shared_niche = shared_niche.and_then(|v| match self.graph.node(v) {
+            NodeRef::Niche(n) => Some(self.niche_name(n)),
+            _ => None,
+        });
+        let worked_with_seed = self.seed_partners.contains(&brand);
+        let Some(name) = self.names.brand(id) else {
+            return if worked_with_seed {
+                // Not even that the seed was hired: its partners are not the reader's.
+                format!("close to {subject} in the marketplace graph")
+            } else if shared_creators > 0 {
+                format!("close to creators {subject} worked with")
+            } else if let Some(niche) = shared_niche {
+                format!("popular with brands in {possessive} niche {niche}")
+            } else {
+                format!("close to {subject} through other brands' collaborations")
+            };
+        };
+        if worked_with_seed {
             format!("worked with {name}, as {subject} did")
         } else if shared_creators > 0 {
             let plural = if shared_creators == 1 { "" } else { "s" };
             format!(
                 "worked with {name}, which shares {shared_creators} creator{plural} with {subject}"
             )
-        } else if let Some(NodeRef::Niche(n)) = shared_niche.map(|v| self.graph.node(v)) {
-            format!(
-                "worked with {name}, which also sells in {possessive} niche {}",
-                self.niche_name(n)
-            )
+        } else if let Some(niche) = shared_niche {
+            format!("worked with {name}, which also sells in {possessive} niche {niche}")
         } else {
             format!("worked with {name}, a brand close to {subject} in the graph")
         }

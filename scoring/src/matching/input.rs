@@ -96,7 +96,8 @@ pub struct CreatorProfile {
     pub ecommerce: bool,
     /// Content score 0-100, if scored.
     pub content_score: Option<f64>,
-    /// Predicted LTV in the caller's units, if predicted.
+    /// Predicted LTV, if predicted, in units where `rank.ltv_reference` is the mean of the
+    /// creator's market (explanations read `ltv / ltv_reference` as a multiple of that mean).
     pub ltv: Option<f64>,
     /// Probability the creator is still active, if predicted.
     pub p_active: Option<f64>,
@@ -124,7 +125,9 @@ impl<S: std::hash::BuildHasher> CreatorDirectory for HashMap<CreatorId, CreatorP
 pub trait Names {
     /// A niche's name.
     fn niche(&self, id: NicheId) -> Option<&str>;
-    /// A brand's name.
+    /// A brand's name, if the reader may see the brand and its collaborations. `None` hides
+    /// it: explanations then describe a path through the brand without naming it or counting
+    /// its partners (see [`NamesFor`](super::audience::NamesFor)).
     fn brand(&self, id: BrandId) -> Option<&str>;
     /// A creator's name (used by lookalike explanations).
     fn creator(&self, id: CreatorId) -> Option<&str>;

@@ -9,10 +9,12 @@
 //!    forward push ([`ppr_forward_push`]); [`ppr_exact`] (power iteration) is the oracle.
 //! 3. [`match_creators`] and [`lookalike_creators`] blend degree-corrected proximity, niche
 //!    focus, content score, LTV, P(active) and reliability ([`MatchConfig`]), filter, exclude
-//!    existing collaborators, paginate stably and explain each result.
+//!    existing collaborators, paginate stably and explain each result in words redacted for
+//!    their reader ([`NamesFor`]); [`explanation`] adds the value components that lift it.
 //! 4. [`synthetic`] generates seeded marketplaces with planted communities; [`eval`] measures
 //!    recall@K and nDCG@K against exact PPR, niche-cosine and popularity baselines.
 
+mod audience;
 mod config;
 mod error;
 mod explain;
@@ -22,10 +24,12 @@ mod input;
 mod ppr;
 mod query;
 mod rank;
+mod values;
 
 pub mod eval;
 pub mod synthetic;
 
+pub use audience::{Audience, NamesFor};
 pub use config::{BlendWeights, GraphConfig, MatchConfig, PprConfig, RankConfig};
 pub use error::{MatchError, Result};
 pub use graph::{GraphUpdate, MatchGraph, NodeRef, SharedGraph};
@@ -39,3 +43,4 @@ pub use query::{
     PageRequest, PageStart, PathExplanation, ScoreComponent,
 };
 pub use rank::{lookalike_creators, match_creators};
+pub use values::{ContentStanding, explanation};

@@ -175,11 +175,13 @@ pub struct ScoreComponent {
 /// One of the strongest paths from the seed to a result, in nodes and in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathExplanation {
-    /// Nodes from the seed (or one of its niches) to the creator.
+    /// Nodes from the seed (or one of its niches) to the creator, other brands included:
+    /// for analysis, never for a tenant's eyes (show `text`, which is redacted).
     pub nodes: Vec<NodeRef>,
     /// Share of the creator's proximity that arrives through this path's last step.
     pub strength: f64,
-    /// The path in words, e.g. "shares your niche Dog Food (62% of its videos)".
+    /// The path in words, e.g. "shares your niche Dog Food (62% of its videos)", naming only
+    /// what the [`Names`](super::input::Names) it was written with reveal.
     pub text: String,
 }
 

@@ -376,17 +376,18 @@ impl ScoutQuery {
         .await?)
     }
 
-    /// One entry with its history; scouts only in their markets.
+    /// One entry with its history; for a scout, an entry outside its markets does not exist.
     #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
     async fn pipeline_entry(&self, ctx: &Context<'_>, id: ID) -> Result<PipelineEntry> {
         let key = parse_id("id", &id)?;
         let row = pipeline_entry::Entity::find_by_id(key)
             .one(db(ctx))
             .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("pipeline entry", key))?;
-        caller(ctx)?.require_creator_market(&row.market_code)?;
-        Ok(PipelineEntry(row))
+            .map_err(ApiError::from)?;
+        match row {
+            Some(row) if caller(ctx)?.sees_creators_of(&row.market_code)? => Ok(PipelineEntry(row)),
+            _ => Err(ApiError::not_found("pipeline entry", key).into()),
+        }
     }
 
     /// Creators of a market not in an open pipeline entry there, best prospects first (see
