@@ -5,14 +5,13 @@ use crate::auth::JwtKeys;
 use crate::auth::guard::Authentication;
 use crate::graphql::{FlywheelSchema, aliases, context::with_loaders};
 use crate::metrics::Metrics;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{Response, ServerError};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -51,7 +50,8 @@ pub struct HttpLimits {
 /// Builds the router with every route and layer.
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(crate::graphiql::page).post(graphql))
+        .route(crate::graphiql::ASSET_ROUTE, get(crate::graphiql::asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -175,10 +175,6 @@ fn set_code(err: &mut ServerError, code: &str) {
     err.extensions
         .get_or_insert_with(Default::default)
         .set("code", code);
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {

@@ -2,6 +2,7 @@
 //! and listed in the README).
 
 mod demo;
+pub mod examples;
 pub mod import;
 pub mod ltv;
 mod matching;
