@@ -6,9 +6,11 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). Every scenario runs on both databases; set
 //! `FLYWHEEL_TEST_SKIP_PG=1` only on a machine without PostgreSQL.
 
+pub mod browser;
 pub mod fixture;
 
 use flywheel::auth::{Claims, JwtKeys, KeySource, Role};
+use flywheel::cli::examples::{self, Example, Subjects, Tokens};
 use flywheel::db::{self, DbConfig};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -213,6 +215,46 @@ impl TestServer {
             limits,
             flywheel::jobs::Schedule::default(),
         );
+        Self::serve(database, conn, keys, app).await
+    }
+
+    /// Starts a server on a small demo marketplace, seeded and scored as `flywheel demo`
+    /// does, with GraphiQL opening on the demo's examples. Returns the examples and the
+    /// tokens they run with.
+    pub async fn start_demo(backend: Backend, scale: f64) -> (Self, Vec<Example>, Tokens) {
+        let database = TestDb::new(backend).await;
+        let (conn, statements) = db::connect(&database.config).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        flywheel::cli::demo::seed(&conn, &flywheel::demo::DemoOptions::today(scale, 7))
+            .await
+            .expect("seed the demo");
+        let subjects = Subjects::read(&conn).await.expect("the demo's subjects");
+        let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
+        let tokens = Tokens::mint(&keys, &subjects).expect("tokens");
+        let examples = examples::examples(&subjects);
+        let page = examples::page(&examples, &tokens);
+        let app = flywheel::app(
+            conn.clone(),
+            statements,
+            keys.clone(),
+            Self::default_http(),
+            flywheel::graphql::Limits::default(),
+            flywheel::jobs::Schedule::default(),
+        )
+        .layer(axum::Extension(std::sync::Arc::new(page)));
+        (
+            Self::serve(database, conn, keys, app).await,
+            examples,
+            tokens,
+        )
+    }
+
+    async fn serve(
+        database: TestDb,
+        conn: sea_orm::DatabaseConnection,
+        keys: JwtKeys,
+        app: axum::Router,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
