@@ -9,6 +9,7 @@ pub mod content;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod graphiql;
 pub mod graphql;
 pub mod ingest;
 pub mod jobs;

@@ -7,13 +7,12 @@ use crate::graphql::admission::Admission;
 use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
 use crate::throttle::{Budget, Payer, Throttle, Throttled};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
 use sea_orm::DatabaseConnection;
@@ -74,7 +73,8 @@ impl Default for HttpLimits {
 /// Builds the router with every route and layer.
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(crate::graphiql::page).post(graphql))
+        .route(crate::graphiql::ASSET_ROUTE, get(crate::graphiql::asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -286,10 +286,6 @@ fn set_code(err: &mut ServerError, code: &str) {
     err.extensions
         .get_or_insert_with(Default::default)
         .set("code", code);
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 /// Ready while the database answers a ping within a second: a load balancer must learn of an

@@ -6,9 +6,11 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). Every scenario runs on both databases; set
 //! `FLYWHEEL_TEST_SKIP_PG=1` only on a machine without PostgreSQL.
 
+pub mod browser;
 pub mod fixture;
 
 use flywheel::auth::{Claims, JwtKeys, KeySource, Role};
+use flywheel::cli::examples::{self, Example, Subjects, Tokens};
 use flywheel::db::{self, DbConfig};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -228,13 +230,54 @@ impl TestServer {
             &limits,
             flywheel::jobs::Schedule::default(),
         );
+        Self::serve(database, conn, keys, app, limits.connections).await
+    }
+
+    /// Starts a server on a small demo marketplace, seeded and scored as `flywheel demo`
+    /// does, with GraphiQL opening on the demo's examples. Returns the examples and the
+    /// tokens they run with.
+    pub async fn start_demo(backend: Backend, scale: f64) -> (Self, Vec<Example>, Tokens) {
+        let database = TestDb::new(backend).await;
+        let (conn, statements) = db::connect(&database.config).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        flywheel::cli::demo::seed(&conn, &flywheel::demo::DemoOptions::today(scale, 7))
+            .await
+            .expect("seed the demo");
+        let subjects = Subjects::read(&conn).await.expect("the demo's subjects");
+        let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
+        let tokens = Tokens::mint(&keys, &subjects).expect("tokens");
+        let examples = examples::examples(&subjects);
+        let page = examples::page(&examples, &tokens);
+        let limits = flywheel::server::ServerLimits::default();
+        let app = flywheel::app(
+            conn.clone(),
+            statements,
+            keys.clone(),
+            &limits,
+            flywheel::jobs::Schedule::default(),
+        )
+        .layer(axum::Extension(std::sync::Arc::new(page)));
+        (
+            Self::serve(database, conn, keys, app, limits.connections).await,
+            examples,
+            tokens,
+        )
+    }
+
+    async fn serve(
+        database: TestDb,
+        conn: sea_orm::DatabaseConnection,
+        keys: JwtKeys,
+        app: axum::Router,
+        connections: flywheel::connections::ConnectionLimits,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
-            flywheel::connections::serve(listener, app, limits.connections, async {
+            flywheel::connections::serve(listener, app, connections, async {
                 let _ = rx.await;
             })
             .await

@@ -1,15 +1,16 @@
 //! `flywheel demo`: seed a realistic demo marketplace (unless one is there), print a token per
-//! role and example queries, then serve.
+//! role and what each role comes for (see [`super::examples`]), then serve.
 
+use super::DEMO_SECRET;
+use super::examples::{self, Subjects, Tokens};
 use super::serve::{ServeArgs, serve_with};
-use super::{DEMO_SECRET, token};
-use crate::auth::{JwtKeys, Role};
 use crate::db::{self, DbConfig};
 use crate::demo::{self, DemoOptions};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Statement};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use std::path::{Path, PathBuf};
 
 /// Demo settings, plus everything `serve` takes.
 #[derive(Args, Debug)]
@@ -31,46 +32,9 @@ pub struct DemoArgs {
     pub no_serve: bool,
 }
 
-/// Ids the printed tokens are scoped to.
-struct Samples {
-    brand: i64,
-    shop: i64,
-    scout_markets: Vec<String>,
-}
-
-async fn first_id(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo database is incomplete; rerun with --reset"))?;
-    Ok(row.try_get_by_index::<i64>(0)?)
-}
-
-/// The busiest brand, brand-owned shop and scout: the most telling tokens to try.
-async fn samples(db: &DatabaseConnection) -> anyhow::Result<Samples> {
-    let brand = first_id(db, "SELECT brand_id FROM collaboration GROUP BY brand_id ORDER BY COUNT(*) DESC, brand_id LIMIT 1").await?;
-    let shop = first_id(
-        db,
-        "SELECT s.id FROM shop s JOIN orders o ON o.shop_id = s.id WHERE s.brand_id IS NOT NULL \
-         GROUP BY s.id ORDER BY COUNT(*) DESC, s.id LIMIT 1",
-    )
-    .await?;
-    let scout = first_id(db, "SELECT scout_id FROM pipeline_entry GROUP BY scout_id ORDER BY COUNT(*) DESC, scout_id LIMIT 1").await?;
-    let markets = entities::scout_market::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|m| m.scout_id == scout)
-        .map(|m| m.market_code)
-        .collect();
-    Ok(Samples {
-        brand,
-        shop,
-        scout_markets: markets,
-    })
-}
-
-async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
+/// Seeds a demo marketplace into an empty, migrated database and scores it as a live
+/// marketplace would have been (shared with the tests that run the examples).
+pub async fn seed(db: &DatabaseConnection, options: &DemoOptions) -> anyhow::Result<()> {
     let bar = ProgressBar::new(1).with_style(
         ProgressStyle::with_template("{spinner} {msg:<16} [{bar:30}] {pos}/{len} {elapsed}")
             .expect("valid template")
@@ -81,7 +45,7 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
         bar.set_length(total.max(1));
         bar.set_position(done);
     };
-    let summary = demo::seed(db, &DemoOptions::today(args.scale, args.seed), &progress).await?;
+    let summary = demo::seed(db, options, &progress).await?;
     bar.finish_and_clear();
     let rows: Vec<String> = summary
         .tables
@@ -114,30 +78,20 @@ async fn seed(db: &DatabaseConnection, args: &DemoArgs) -> anyhow::Result<()> {
     Ok(crate::db::refresh_statistics(db).await?)
 }
 
-fn mint(
-    keys: &JwtKeys,
-    role: Role,
-    brand: Option<i64>,
-    shop: Option<i64>,
-    markets: &[String],
-) -> anyhow::Result<String> {
-    let args = token::TokenArgs {
-        role,
-        brand_id: brand,
-        shop_id: shop,
-        markets: markets.to_vec(),
-        subject: None,
-        ttl_hours: 24 * 7,
-        jwt: super::JwtArgs {
-            jwt_secret: None,
-            jwt_public_key: None,
-            jwt_algorithm: super::PublicKeyAlgorithm::Rs256,
-        },
-    };
-    keys.mint(&token::claims(&args))
+/// Where the examples file goes: beside an SQLite database, else in the working directory.
+fn examples_path(db_config: &DbConfig) -> PathBuf {
+    let file = db_config
+        .url
+        .strip_prefix("sqlite://")
+        .or_else(|| db_config.url.strip_prefix("sqlite:"))
+        .map(|rest| Path::new(rest.split('?').next().unwrap_or(rest)));
+    file.and_then(Path::parent)
+        .unwrap_or(Path::new(""))
+        .join("flywheel-examples.md")
 }
 
-/// Seeds if needed, prints tokens and examples, then serves.
+/// Seeds if needed, prints tokens and examples (and writes them to a file), then serves
+/// with GraphiQL opening on them.
 pub async fn run(db_config: &DbConfig, args: DemoArgs) -> anyhow::Result<()> {
     if args.serve.jwt.jwt_secret.is_none() && args.serve.jwt.jwt_public_key.is_none() {
         eprintln!("note: FLYWHEEL_JWT_SECRET is not set; the demo signs tokens with a demo secret");
@@ -151,44 +105,38 @@ pub async fn run(db_config: &DbConfig, args: DemoArgs) -> anyhow::Result<()> {
     }
     let creators = entities::creator::Entity::find().count(&conn).await?;
     if creators == 0 {
-        seed(&conn, &args).await?;
+        seed(&conn, &DemoOptions::today(args.scale, args.seed)).await?;
     } else {
         println!(
             "the database already holds a marketplace ({creators} creators); pass --reset to reseed"
         );
     }
-    let s = samples(&conn).await?;
+    let subjects = Subjects::read(&conn).await?;
+    let tokens = Tokens::mint(&keys, &subjects)?;
+    let examples = examples::examples(&subjects);
     let url = format!("http://{}/graphql", args.serve.listen);
-    let admin = mint(&keys, Role::Admin, None, None, &[])?;
-    println!("\nTokens (valid 7 days):");
-    println!("  export ADMIN={admin}");
     println!(
-        "  export BRAND={}   # brand {}",
-        mint(&keys, Role::Brand, Some(s.brand), None, &[])?,
-        s.brand
+        "\nTokens (valid 7 days):\n{}",
+        examples::exports(&tokens, &subjects).trim_end()
     );
-    println!(
-        "  export SHOP={}   # shop {}",
-        mint(&keys, Role::Shop, None, Some(s.shop), &[])?,
-        s.shop
-    );
-    println!(
-        "  export SCOUT={}   # markets {}",
-        mint(&keys, Role::Scout, None, None, &s.scout_markets)?,
-        s.scout_markets.join(",")
-    );
-    println!("\nTry (GraphiQL at {url}, with header Authorization: Bearer $TOKEN):");
-    for (who, query) in [
-        ("ADMIN", "{ creators(first: 5, filter: {market: \\\"US\\\", minFollowers: 100000}) { totalCount edges { node { handle followers niches { share niche { name } } } } } }".to_owned()),
-        ("BRAND", format!("{{ brand(id: \\\"{}\\\") {{ name niches {{ weight niche {{ name }} }} collaborations(first: 3) {{ edges {{ node {{ status gmv {{ amountMinor currency }} creator {{ handle }} }} }} }} }} }}", s.brand)),
-        ("SHOP", format!("{{ shop(id: \\\"{}\\\") {{ name market {{ code }} orders(first: 3) {{ totalCount edges {{ node {{ amount {{ amountMinor currency }} placedAt shippedAt returnFault }} }} }} }} }}", s.shop)),
-        ("SCOUT", "{ me { role markets } creators(first: 3) { totalCount edges { node { handle market { code } } } } }".to_owned()),
-    ] {
-        println!("  curl -s {url} -H \"Authorization: Bearer ${who}\" -H 'Content-Type: application/json' \\\n    -d '{{\"query\":\"{query}\"}}'");
+    println!("\nWhat each role comes for (GraphiQL at {url} opens with these as tabs):");
+    for e in &examples {
+        println!("\n# {}\n{}", e.title, e.curl(&url));
     }
+    let path = examples_path(db_config);
+    std::fs::write(
+        &path,
+        examples::markdown(&examples, &tokens, &subjects, &url),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "\nThe same examples, with their GraphQL: {}",
+        path.display()
+    );
     if args.no_serve {
         return Ok(());
     }
     println!();
-    serve_with(conn, statements, keys, &args.serve).await
+    let page = examples::page(&examples, &tokens);
+    serve_with(conn, statements, keys, &args.serve, page).await
 }

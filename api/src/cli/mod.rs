@@ -1,7 +1,8 @@
 //! The `flywheel` command line: every flag has an environment fallback (shown in `--help`
 //! and listed in the README).
 
-mod demo;
+pub mod demo;
+pub mod examples;
 pub mod import;
 pub mod ltv;
 mod matching;

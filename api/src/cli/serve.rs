@@ -125,15 +125,24 @@ pub async fn run(db_config: &DbConfig, args: ServeArgs) -> anyhow::Result<()> {
     let (conn, statements) = db::connect(db_config).await?;
     let applied = db::migrate(&conn).await?;
     tracing::info!(applied, "migrations applied");
-    serve_with(conn, statements, keys, &args).await
+    serve_with(
+        conn,
+        statements,
+        keys,
+        &args,
+        crate::graphiql::Page::default(),
+    )
+    .await
 }
 
-/// Serves an already migrated database (shared with `flywheel demo`).
+/// Serves an already migrated database (shared with `flywheel demo`), GraphiQL opening on
+/// `page`.
 pub async fn serve_with(
     conn: sea_orm::DatabaseConnection,
     statements: std::sync::Arc<db::StatementCounter>,
     keys: crate::auth::JwtKeys,
     args: &ServeArgs,
+    page: crate::graphiql::Page,
 ) -> anyhow::Result<()> {
     let limits = args.limits();
     let hours = |h: u64| Duration::from_secs(3_600 * h.max(1));
@@ -142,7 +151,8 @@ pub async fn serve_with(
         ltv_refit: hours(args.ltv_refit_hours),
         rating_projection: hours(args.rating_projection_hours),
     };
-    let app = crate::app(conn, statements, keys, &limits, schedule);
+    let app = crate::app(conn, statements, keys, &limits, schedule)
+        .layer(axum::Extension(std::sync::Arc::new(page)));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| {
