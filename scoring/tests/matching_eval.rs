@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use scoring::matching::eval::{
-    EvalConfig, Method, evaluate, ndcg_at_k, recall_at_k, split_collaborations,
+    EvalConfig, Method, evaluate, gmv_recall_at_k, ndcg_at_k, recall_at_k, split_collaborations,
 };
 use scoring::matching::synthetic::{SyntheticConfig, generate};
 use scoring::matching::{CreatorId, MatchConfig};
@@ -73,4 +73,15 @@ fn recall_and_ndcg_by_hand() {
     let ideal = 1.0 + 1.0 / 3f64.log2() + 0.5;
     assert!((ndcg_at_k(&ranked, &relevant, 4) - dcg / ideal).abs() < 1e-12);
     assert_eq!(ndcg_at_k(&ranked, &HashSet::new(), 4), 0.0);
+}
+
+#[test]
+fn gmv_recall_weighs_hits_by_the_gmv_they_produced() {
+    let ranked = [CreatorId(1), CreatorId(2), CreatorId(3)];
+    let relevant: std::collections::HashMap<CreatorId, f64> =
+        [(CreatorId(2), 300.0), (CreatorId(9), 100.0)].into();
+    assert!((gmv_recall_at_k(&ranked, &relevant, 2) - 0.75).abs() < 1e-12);
+    assert_eq!(gmv_recall_at_k(&ranked, &relevant, 1), 0.0);
+    let free: std::collections::HashMap<CreatorId, f64> = [(CreatorId(1), 0.0)].into();
+    assert_eq!(gmv_recall_at_k(&ranked, &free, 3), 0.0);
 }

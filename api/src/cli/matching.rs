@@ -161,6 +161,7 @@ fn as_json(args: &EvalArgs, reports: &[EvalReport]) -> serde_json::Value {
             "method": name(m.method),
             "recall": m.recall_at_k,
             "ndcg": m.ndcg_at_k,
+            "gmv_recall": m.gmv_recall_at_k,
             "latency_ms": QUANTILES.iter()
                 .map(|(label, q)| (label.to_string(), json!(ms(m.latency_quantile(*q)))))
                 .collect::<serde_json::Map<_, _>>(),
@@ -176,18 +177,19 @@ fn table(args: &EvalArgs, reports: &[EvalReport]) -> String {
         reports.first().map_or(0, |r| r.queries)
     );
     out.push_str(&format!(
-        "{:>4}  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
-        "K", "method", "recall@K", "nDCG@K", "p50 ms", "p90 ms", "p99 ms"
+        "{:>4}  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+        "K", "method", "recall@K", "nDCG@K", "GMV-rec", "p50 ms", "p90 ms", "p99 ms"
     ));
     for r in reports {
         for m in &r.methods {
             let [p50, p90, p99] = QUANTILES.map(|(_, q)| ms(m.latency_quantile(q)));
             out.push_str(&format!(
-                "{:>4}  {:<20} {:>9.3} {:>9.3} {:>9.2} {:>9.2} {:>9.2}\n",
+                "{:>4}  {:<20} {:>9.3} {:>9.3} {:>9.3} {:>9.2} {:>9.2} {:>9.2}\n",
                 r.k,
                 name(m.method),
                 m.recall_at_k,
                 m.ndcg_at_k,
+                m.gmv_recall_at_k,
                 p50,
                 p90,
                 p99

@@ -6,7 +6,7 @@
 //! creator niche vectors) and popularity in niche (followers among creators of the brand's
 //! niches). Existing (kept) collaborators are excluded from every ranking, as in serving.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
@@ -81,6 +81,9 @@ pub struct MethodReport {
     pub recall_at_k: f64,
     /// Mean nDCG@K over queries.
     pub ndcg_at_k: f64,
+    /// Mean GMV-weighted recall@K: the share of the hidden collaborations' GMV whose creator
+    /// is in the top K, so rankings are judged on the value they would have recovered.
+    pub gmv_recall_at_k: f64,
     /// Wall time of each query, in query order.
     pub latencies: Vec<Duration>,
 }
@@ -154,6 +157,17 @@ pub fn recall_at_k(ranked: &[CreatorId], relevant: &HashSet<CreatorId>, k: usize
         .filter(|c| relevant.contains(c))
         .count();
     hits as f64 / relevant.len() as f64
+}
+
+/// Share of the GMV of `relevant` (creator, GMV) found in the first `k` of `ranked`; 0 when the
+/// hidden collaborations produced no GMV.
+pub fn gmv_recall_at_k(ranked: &[CreatorId], relevant: &HashMap<CreatorId, f64>, k: usize) -> f64 {
+    let total: f64 = relevant.values().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let found: f64 = ranked.iter().take(k).filter_map(|c| relevant.get(c)).sum();
+    found / total
 }
 
 /// Normalised discounted cumulative gain of the first `k` of `ranked` (binary relevance).
@@ -241,11 +255,15 @@ pub fn evaluate_held_out(
         return Err(MatchError::InvalidInput("k must be > 0".into()));
     }
     let graph = MatchGraph::build(kept, &config.graph)?;
-    let mut relevant: FxHashMap<BrandId, HashSet<CreatorId>> = FxHashMap::default();
+    let mut relevant: FxHashMap<BrandId, HashMap<CreatorId, f64>> = FxHashMap::default();
     for c in hidden {
-        relevant.entry(c.brand).or_default().insert(c.creator);
+        *relevant
+            .entry(c.brand)
+            .or_default()
+            .entry(c.creator)
+            .or_insert(0.0) += c.gmv.max(0.0);
     }
-    let mut queries: Vec<(BrandId, HashSet<CreatorId>)> = relevant.into_iter().collect();
+    let mut queries: Vec<(BrandId, HashMap<CreatorId, f64>)> = relevant.into_iter().collect();
     queries.sort_by_key(|(b, _)| *b);
     queries.truncate(eval.max_queries);
 
@@ -257,10 +275,13 @@ pub fn evaluate_held_out(
             method,
             recall_at_k: 0.0,
             ndcg_at_k: 0.0,
+            gmv_recall_at_k: 0.0,
             latencies: Vec::with_capacity(queries.len()),
         })
         .collect();
-    for (brand, relevant) in &queries {
+    for (brand, gmv) in &queries {
+        let relevant: HashSet<CreatorId> = gmv.keys().copied().collect();
+        let relevant = &relevant;
         let seed_node = NodeRef::Brand(*brand);
         let seed = SeedContext::new(&graph, seed_node, config.rank.sibling_niche_credit)?;
         let existing: FxHashSet<u32> = {
@@ -339,12 +360,14 @@ pub fn evaluate_held_out(
             row.latencies.push(started.elapsed());
             row.recall_at_k += recall_at_k(&ranked, relevant, k);
             row.ndcg_at_k += ndcg_at_k(&ranked, relevant, k);
+            row.gmv_recall_at_k += gmv_recall_at_k(&ranked, gmv, k);
         }
     }
     let n = queries.len().max(1) as f64;
     for row in &mut rows {
         row.recall_at_k /= n;
         row.ndcg_at_k /= n;
+        row.gmv_recall_at_k /= n;
     }
     Ok(EvalReport {
         k,
