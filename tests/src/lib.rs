@@ -219,10 +219,7 @@ impl TestServer {
 
     /// Starts a server with every limit given.
     pub async fn start_limited(backend: Backend, limits: flywheel::server::ServerLimits) -> Self {
-        let database = TestDb::new(backend).await;
-        let (conn, statements) = db::connect(&database.config).await.expect("connect");
-        db::migrate(&conn).await.expect("migrate");
-        let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
+        let (database, conn, statements, keys) = Self::fresh(backend).await;
         let app = flywheel::app(
             conn.clone(),
             statements,
@@ -237,14 +234,11 @@ impl TestServer {
     /// does, with GraphiQL opening on the demo's examples. Returns the examples and the
     /// tokens they run with.
     pub async fn start_demo(backend: Backend, scale: f64) -> (Self, Vec<Example>, Tokens) {
-        let database = TestDb::new(backend).await;
-        let (conn, statements) = db::connect(&database.config).await.expect("connect");
-        db::migrate(&conn).await.expect("migrate");
+        let (database, conn, statements, keys) = Self::fresh(backend).await;
         flywheel::cli::demo::seed(&conn, &flywheel::demo::DemoOptions::today(scale, 7))
             .await
             .expect("seed the demo");
         let subjects = Subjects::read(&conn).await.expect("the demo's subjects");
-        let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
         let tokens = Tokens::mint(&keys, &subjects).expect("tokens");
         let examples = examples::examples(&subjects);
         let page = examples::page(&examples, &tokens);
@@ -262,6 +256,22 @@ impl TestServer {
             examples,
             tokens,
         )
+    }
+
+    /// A new, migrated database of the given kind, and the test secret's keys.
+    async fn fresh(
+        backend: Backend,
+    ) -> (
+        TestDb,
+        sea_orm::DatabaseConnection,
+        std::sync::Arc<db::StatementCounter>,
+        JwtKeys,
+    ) {
+        let database = TestDb::new(backend).await;
+        let (conn, statements) = db::connect(&database.config).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        let keys = JwtKeys::new(&KeySource::Secret(SECRET.into())).expect("keys");
+        (database, conn, statements, keys)
     }
 
     async fn serve(
@@ -362,6 +372,25 @@ impl TestServer {
         let body = self.gql(Some(token), query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
+    }
+
+    /// The id of the creator with this external id (among the first 100), read as an admin.
+    pub async fn creator_id(&self, external_id: &str) -> String {
+        let data = self
+            .ok(
+                &self.admin(),
+                "{ creators(first: 100) { edges { node { id externalId } } } }",
+                json!({}),
+            )
+            .await;
+        data["creators"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["node"]["externalId"] == external_id)
+            .and_then(|e| e["node"]["id"].as_str())
+            .unwrap_or_else(|| panic!("no creator {external_id}"))
+            .to_owned()
     }
 
     /// The value of a Prometheus counter without labels.

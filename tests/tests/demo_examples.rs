@@ -28,17 +28,15 @@ fn empty_lists(value: &Value, path: &str, out: &mut Vec<String>) {
 async fn every_example_answers_with_its_roles_token(backend: Backend) {
     let (s, examples, tokens) = TestServer::start_demo(backend, 0.02).await;
     for example in &examples {
-        let answer: Value = s
-            .http
-            .post(format!("{}/graphql", s.base))
-            .bearer_auth(tokens.of(example.role))
-            .json(&example.body())
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("JSON");
+        let body = example.body();
+        let query = body["query"].as_str().expect("query");
+        let answer = s
+            .gql(
+                Some(tokens.of(example.role)),
+                query,
+                body["variables"].clone(),
+            )
+            .await;
         assert!(
             answer.get("errors").is_none(),
             "{}: {answer:#}",
@@ -53,17 +51,13 @@ async fn every_example_answers_with_its_roles_token(backend: Backend) {
         );
     }
     let scout = examples.last().expect("examples");
-    let me: Value = s
-        .http
-        .post(format!("{}/graphql", s.base))
-        .bearer_auth(tokens.of(scout.role))
-        .json(&serde_json::json!({ "query": "{ me { subject } pipeline { totalCount } }" }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
+    let me = s
+        .gql(
+            Some(tokens.of(scout.role)),
+            "{ me { subject } pipeline { totalCount } }",
+            serde_json::json!({}),
+        )
+        .await;
     assert!(
         me["data"]["me"]["subject"]
             .as_str()

@@ -206,24 +206,6 @@ fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-300)
 }
 
-async fn id_of(s: &TestServer, external_id: &str) -> String {
-    let data = s
-        .ok(
-            &s.admin(),
-            "{ creators(first: 100) { edges { node { id externalId } } } }",
-            json!({}),
-        )
-        .await;
-    data["creators"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["externalId"] == external_id)
-        .and_then(|e| e["node"]["id"].as_str())
-        .unwrap_or_else(|| panic!("{external_id}"))
-        .to_owned()
-}
-
 async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     let s = TestServer::start(backend).await;
     let f: Fixture = marketplace(&s).await;
@@ -279,7 +261,7 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
 
     // Before any fit: null figures with a reason.
     let admin = s.admin();
-    let l0 = id_of(&s, "cr-l0").await;
+    let l0 = s.creator_id("cr-l0").await;
     let before = ltv_ok(&s, &admin, json!({"id": l0})).await;
     assert!(before["pActive"].is_null());
     assert!(
@@ -371,7 +353,7 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
             .iter()
             .filter(|(c, _)| ["cr-l0", "cr-l1", "cr-l5", "cr-l9"].contains(&c.as_str()))
         {
-            let id = id_of(&s, creator).await;
+            let id = s.creator_id(creator).await;
             let vars = if horizon == 365 {
                 json!({"id": id})
             } else {
@@ -438,8 +420,8 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     assert_eq!(gb["ltv"]["currency"], "GBP");
     assert!(gb["ltv"]["amountMinor"].as_i64().unwrap() > 0);
     for who in [
-        id_of(&s, "cr-l-none").await,
-        id_of(&s, "cr-l21").await,
+        s.creator_id("cr-l-none").await,
+        s.creator_id("cr-l21").await,
         f.creator_us.to_string(),
     ] {
         let none = ltv_ok(&s, &admin, json!({"id": who, "h": 90})).await;
@@ -515,7 +497,7 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     let scout = s.token(Role::Scout, None, None, &["US"]);
     let mut certified_total = 0;
     for (ltv, external) in &ranked[..2] {
-        let creator = id_of(&s, external).await;
+        let creator = s.creator_id(external).await;
         let added = s
             .ok(
                 &scout,

@@ -40,20 +40,7 @@ async fn paws_partners(s: &TestServer) -> i64 {
         {"externalId": "co-paws-secret", "brand": "br-paws", "creator": "cr-secret", "status": "CANCELLED",
          "startedAt": "2026-07-01T00:00:00Z", "endedAt": "2026-07-10T00:00:00Z", "gmvMinor": 0, "currency": "USD"},
     ])).await;
-    let data = s
-        .ok(
-            &s.admin(),
-            "{ creators(first: 100) { edges { node { id externalId } } } }",
-            json!({}),
-        )
-        .await;
-    data["creators"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["externalId"] == "cr-secret")
-        .and_then(|e| e["node"]["id"].as_str()?.parse().ok())
-        .unwrap()
+    s.creator_id("cr-secret").await.parse().expect("an id")
 }
 
 const MATCHES: &str = "query($b: ID!) { brand(id: $b) { creatorMatches(first: 50, filter: \

@@ -110,11 +110,7 @@ pub fn measure(
         open: HashSet::new(),
     };
     let mut worst = Summary::default();
-    let operations: Vec<&OperationDefinition> = match &doc.operations {
-        DocumentOperations::Single(op) => vec![&op.node],
-        DocumentOperations::Multiple(ops) => ops.values().map(|op| &op.node).collect(),
-    };
-    for op in operations {
+    for op in operations(doc) {
         walk.defaults = op
             .variable_definitions
             .iter()
@@ -138,6 +134,15 @@ pub fn measure(
         worst = larger(worst, walk.fragment(name, on, on.starts_with("__"))?);
     }
     Ok(worst)
+}
+
+/// Every operation of a document.
+fn operations(doc: &ExecutableDocument) -> impl Iterator<Item = &OperationDefinition> {
+    let (single, multiple) = match &doc.operations {
+        DocumentOperations::Single(op) => (Some(&op.node), None),
+        DocumentOperations::Multiple(ops) => (None, Some(ops.values().map(|op| &op.node))),
+    };
+    single.into_iter().chain(multiple.into_iter().flatten())
 }
 
 /// Figure by figure, the larger of two summaries.
@@ -166,15 +171,9 @@ pub fn directives(doc: &ExecutableDocument) -> usize {
             })
             .sum()
     }
-    let operations: usize = match &doc.operations {
-        DocumentOperations::Single(op) => {
-            op.node.directives.len() + set(&op.node.selection_set.node)
-        }
-        DocumentOperations::Multiple(ops) => ops
-            .values()
-            .map(|op| op.node.directives.len() + set(&op.node.selection_set.node))
-            .sum(),
-    };
+    let operations: usize = operations(doc)
+        .map(|op| op.directives.len() + set(&op.selection_set.node))
+        .sum();
     operations
         + doc
             .fragments

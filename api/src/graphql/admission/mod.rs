@@ -81,9 +81,9 @@ impl Admission {
         &self.limits
     }
 
-    /// Refuses `request` if it asks for more than the limits allow, else returns its cost.
-    /// The parse is kept in the request for the schema to reuse; introspection is switched off
-    /// in it when `authenticated` is false and the policy wants a token.
+    /// Refuses `request` if it asks for more than the limits allow (or introspects where the
+    /// policy does not let this caller), else returns its cost. The parse is kept in the
+    /// request for the schema to reuse.
     pub fn admit(&self, request: &mut Request, authenticated: bool) -> Result<u64, ServerError> {
         let l = &self.limits;
         let text = lexer::scan(&request.query, l.tokens, MAX_NESTING);
@@ -98,16 +98,29 @@ impl Admission {
                 "the document nests brackets more than {MAX_NESTING} deep"
             ));
         }
+        // The measure reads the variables while the parse borrows the request: lend them
+        // rather than copy an ingest batch on every request.
+        let variables = std::mem::take(&mut request.variables);
+        let verdict = request
+            .parsed_query()
+            .and_then(|doc| self.judge(doc, &variables, authenticated));
+        request.variables = variables;
+        verdict
+    }
+
+    /// The document-level checks of [`Admission::admit`].
+    fn judge(
+        &self,
+        doc: &async_graphql::parser::types::ExecutableDocument,
+        variables: &async_graphql::Variables,
+        authenticated: bool,
+    ) -> Result<u64, ServerError> {
+        let l = &self.limits;
         let allowed = match l.introspection {
             Introspection::Public => true,
             Introspection::Authenticated => authenticated,
             Introspection::Off => false,
         };
-        if !allowed {
-            request.introspection_mode = async_graphql::IntrospectionMode::Disabled;
-        }
-        let variables = request.variables.clone();
-        let doc = request.parsed_query()?;
         let directives = cost::directives(doc);
         if directives > l.directives {
             return refuse(format!(
@@ -115,7 +128,7 @@ impl Admission {
                 l.directives
             ));
         }
-        let m = cost::measure(doc, &self.shape, &variables).map_err(|e| match e {
+        let m = cost::measure(doc, &self.shape, variables).map_err(|e| match e {
             cost::Unmeasurable::FragmentCycle(name) => {
                 bad(format!("fragment `{name}` spreads itself"))
             }
