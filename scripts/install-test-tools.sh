@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the browser test needs and Cargo does not provide: Debian's Chromium (the
-# test `tests/tests/graphiql_browser.rs` drives /usr/bin/chromium headless, and skips
-# without it). Run as root, once per machine; CI calls it before `cargo test`.
+# Installs what the tests need and Cargo does not provide, once per machine (as root; CI calls
+# it before `cargo test`):
+# - Debian's Chromium: `tests/tests/graphiql_browser.rs` drives /usr/bin/chromium headless
+#   (and skips without it);
+# - schemathesis from PyPI, pinned: scripts/fuzz/run.sh fuzzes the live endpoint with it.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
-  /usr/bin/chromium --version
-  exit 0
+SCHEMATHESIS_VERSION=4.32.5
+if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends chromium
 /usr/bin/chromium --version
+if [ "$(schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+schemathesis --version

@@ -4,7 +4,8 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +70,39 @@ pub async fn connect(cfg: &DbConfig) -> Result<(DatabaseConnection, Arc<Statemen
         seen.0.fetch_add(1, Ordering::Relaxed);
     });
     Ok((db, counter))
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting for it up to the busy timeout: a deferred transaction that reads first
+/// and writes second fails at once with "database is locked" when another writer committed in
+/// between, and no busy timeout helps it. Every write goes through here.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
+/// Whether a database error means a concurrent writer won, so that the same transaction may
+/// succeed when run again: PostgreSQL's unique violation (23505, the loser of two inserts of
+/// one key), serialization failure (40001), deadlock (40P01) and lock timeout (55P03); SQLite's
+/// busy, locked and unique-constraint codes (5, 517, 6, 2067, 1555).
+pub fn is_contention(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    let Some(code) = e.as_database_error().and_then(|d| d.code()) else {
+        return false;
+    };
+    matches!(
+        code.as_ref(),
+        "23505" | "40001" | "40P01" | "55P03" | "5" | "517" | "6" | "2067" | "1555"
+    )
 }
 
 /// Applies every pending migration; returns how many ran.

@@ -26,6 +26,10 @@ pub enum ApiError {
     NotFound(String),
     /// The request clashes with the current state (duplicate, illegal move).
     Conflict(String),
+    /// A concurrent write to the same rows won (a unique key taken meanwhile, a serialization
+    /// failure, a lock not granted in time): the same request may succeed if sent again.
+    /// Batches retry it themselves before it reaches a client, as a CONFLICT.
+    Contended(String),
     /// The caller's budget of cost points cannot pay for the request now (HTTP 429).
     Throttled(String),
     /// Anything else; the detail goes to the log only.
@@ -40,7 +44,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Contended(_) => "CONFLICT",
             Self::Throttled(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
@@ -56,6 +60,9 @@ impl ApiError {
             | Self::Conflict(m)
             | Self::Throttled(m) => m,
             Self::Invalid { message, .. } => message,
+            Self::Contended(_) => {
+                "a concurrent write changed the same rows first; send the request again"
+            }
             Self::Internal(_) => "internal error; the request was logged",
         }
     }
@@ -82,6 +89,10 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::db::is_contention(&err) {
+            tracing::info!(error = %err, "write contention");
+            return Self::Contended(err.to_string());
+        }
         tracing::error!(error = %err, "database error");
         Self::Internal(err.to_string())
     }

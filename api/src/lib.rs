@@ -52,6 +52,7 @@ pub fn app(
         schema,
         admission: Arc::new(admission),
         throttle: Arc::new(throttle::Throttle::new(limits.throttle)),
+        scopes: Arc::default(),
         db,
         keys: Arc::new(keys),
         metrics: Arc::new(metrics::Metrics::new(statements)),

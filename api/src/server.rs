@@ -1,8 +1,8 @@
 //! The HTTP server: GraphQL over HTTP, GraphiQL, health, readiness and metrics, with request
 //! ids, tracing, a body limit, a timeout and graceful shutdown.
 
-use crate::auth::JwtKeys;
 use crate::auth::guard::Authentication;
+use crate::auth::{JwtKeys, ScopeCheck};
 use crate::graphql::admission::Admission;
 use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
@@ -37,6 +37,8 @@ pub struct AppState {
     pub admission: Arc<Admission>,
     /// Every caller's budget of cost points.
     pub throttle: Arc<Throttle>,
+    /// Which token scopes are known to exist.
+    pub scopes: Arc<ScopeCheck>,
     /// The matching graph and its directory, kept current by ingest.
     pub matching: Arc<crate::matching::Matching>,
     /// The content cohort snapshot metric ingest scores against.
@@ -157,6 +159,11 @@ async fn graphql(
             Err(throttled) => return throttled_response(&app, throttled, Some(cost)),
         },
         None => None,
+    };
+    // Only a caller who paid for its request costs a lookup of its scope.
+    let caller = match caller {
+        Ok(caller) => app.scopes.check(&app.db, caller).await,
+        refused => refused,
     };
     let request = with_loaders(
         request

@@ -53,9 +53,10 @@ async fn scopes_and_moves(backend: Backend) {
             json!({"items": [prospect(f.creator_us, "XX")]}),
         )
         .await;
+    // A token for a market that does not exist is refused before any resolver reads it.
     assert_eq!(
         error_code(&body),
-        Some("BAD_USER_INPUT"),
+        Some("UNAUTHENTICATED"),
         "unknown market: {body}"
     );
     let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);

@@ -62,6 +62,7 @@ async fn authentication(backend: Backend) {
         ),
         Some("UNAUTHENTICATED")
     );
+    let f = flywheel_tests::fixture::marketplace(&s).await;
     let me = s
         .ok(
             &s.token(Role::Scout, None, None, &["US", "GB"]),
@@ -70,6 +71,36 @@ async fn authentication(backend: Backend) {
         )
         .await;
     assert_eq!(me["me"], json!({"role": "SCOUT", "markets": ["US", "GB"]}));
+    // A well-signed token whose scope names nothing that exists is refused, saying what.
+    let missing = f.brand_glow.max(f.brand_paws).max(f.shop_indie) + 1000;
+    for (token, what) in [
+        (
+            s.token(Role::Brand, Some(missing), None, &[]),
+            format!("brand {missing}"),
+        ),
+        (
+            s.token(Role::Shop, None, Some(missing), &[]),
+            format!("shop {missing}"),
+        ),
+        (
+            s.token(Role::Scout, None, None, &["US", "ZZ"]),
+            "market ZZ".into(),
+        ),
+    ] {
+        let body = s.gql(Some(&token), "{ me { role } }", json!({})).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("names {what}, which does not exist")),
+            "{message}"
+        );
+    }
+    for token in [
+        s.token(Role::Brand, Some(f.brand_glow), None, &[]),
+        s.token(Role::Shop, None, Some(f.shop_indie), &[]),
+    ] {
+        s.ok(&token, "{ me { role } }", json!({})).await;
+    }
     s.stop().await;
 }
 

@@ -93,8 +93,27 @@ impl JwtKeys {
             ));
         }
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| format!("invalid bearer token: {e}"))?;
+            .map_err(|e| format!("invalid bearer token: {}", why(&e)))?;
         caller_from(data.claims)
+    }
+}
+
+/// Why a token was refused, in words (the library's own display is its variant's name).
+fn why(err: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match err.kind() {
+        ErrorKind::ExpiredSignature => "it has expired".into(),
+        ErrorKind::ImmatureSignature => "it is not valid yet (nbf)".into(),
+        ErrorKind::InvalidSignature => "its signature does not match this server's key".into(),
+        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
+            "it is signed with an algorithm this server does not accept".into()
+        }
+        ErrorKind::MissingRequiredClaim(claim) => format!("it has no `{claim}` claim"),
+        ErrorKind::Json(e) => format!("its claims are not what a Flywheel token holds ({e})"),
+        ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Utf8(_) => {
+            "it is not a well-formed JWT".into()
+        }
+        _ => "it could not be verified".into(),
     }
 }
 
@@ -152,7 +171,7 @@ mod tests {
         let token = keys.mint(&claims(Role::Brand, now + 60)).unwrap();
         assert_eq!(keys.verify(&token).unwrap().brand_id, Some(7));
         let expired = keys.mint(&claims(Role::Brand, now - 3600)).unwrap();
-        assert!(keys.verify(&expired).unwrap_err().contains("Expired"));
+        assert!(keys.verify(&expired).unwrap_err().contains("expired"));
         let other = JwtKeys::new(&KeySource::Secret("other".into())).unwrap();
         assert!(other.verify(&token).is_err());
     }
@@ -202,7 +221,7 @@ mod tests {
         assert!(
             keys.verify(&wrong)
                 .unwrap_err()
-                .contains("InvalidSignature")
+                .contains("signature does not match")
         );
         let no_exp = serde_json::json!({"sub": "x", "role": "admin"});
         assert!(
@@ -255,7 +274,7 @@ mod tests {
         assert!(
             keys.verify(&forged)
                 .unwrap_err()
-                .contains("InvalidAlgorithm")
+                .contains("algorithm this server does not accept")
         );
     }
 

@@ -4,7 +4,9 @@
 mod caller;
 pub mod guard;
 mod jwt;
+mod scope;
 
 pub use caller::{Caller, Role};
 pub use guard::{RoleGuard, caller};
 pub use jwt::{Claims, JwtKeys, KeySource};
+pub use scope::ScopeCheck;

@@ -5,7 +5,7 @@ use super::pieces::{self, Filter};
 use super::{Model, content_error, stored};
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 
 /// What a recompute did.
@@ -55,7 +55,7 @@ pub async fn run(
             .or_default() += 1;
         rows.push(stored::piece_row(piece, meta, a, now));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     stored::write_pieces(&txn, rows, &|done| progress("writing", done, total)).await?;
     progress("creators", 0, 1);
     let creators = stored::creator_rows(&txn, None, None, &model.markets, now).await?;

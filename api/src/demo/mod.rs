@@ -31,7 +31,7 @@ pub use options::{DemoOptions, DemoOptionsError, DemoSamples, DemoSummary, Table
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sample::Clock;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
 use std::time::Instant;
 use taxonomy::{CATEGORIES, Taxonomy};
 use writer::{Inserter, Sink};
@@ -141,7 +141,7 @@ pub async fn seed(
     let programme = scouts::generate(&mut stage_rng(opts.seed, 7), &creators, &clock);
     progress("generate", STEPS, STEPS);
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let backend = txn.get_database_backend();
     if backend == DbBackend::Sqlite {
         txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))

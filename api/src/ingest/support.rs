@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use entities::applied_event;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -54,7 +54,7 @@ pub struct IngestContext {
 }
 
 /// One kind of record: how a batch of it is checked and written.
-pub trait Kind: DeserializeOwned + Send + Sync + Sized + 'static {
+pub trait Kind: DeserializeOwned + Clone + Send + Sync + Sized + 'static {
     /// The kind's name in import files and error messages.
     const NAME: &'static str;
 
@@ -92,7 +92,37 @@ pub async fn run<K: Kind>(
         )));
     }
     K::authorize(&items, ctx)?;
-    let txn = db.begin().await?;
+    // A batch is idempotent, so one that lost a race to a concurrent writer of the same rows
+    // runs again and finds them there (two identical batches: one creates, one is unchanged).
+    let mut attempt = 0;
+    loop {
+        match apply_once(db, items.clone(), ctx).await {
+            Err(ApiError::Contended(why)) if attempt < CONTENTION_RETRIES => {
+                attempt += 1;
+                tracing::info!(kind = K::NAME, attempt, %why, "batch retried after contention");
+                tokio::time::sleep(contention_backoff(attempt)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// How often a contended batch runs again before the client gets a CONFLICT.
+const CONTENTION_RETRIES: u32 = 5;
+
+/// 10, 20, 40, ... ms, each with up to as much again of jitter so that losers spread out.
+fn contention_backoff(attempt: u32) -> std::time::Duration {
+    let base = 10u64 << attempt.min(6);
+    let jitter = rand::random::<u64>() % base;
+    std::time::Duration::from_millis(base + jitter)
+}
+
+async fn apply_once<K: Kind>(
+    db: &DatabaseConnection,
+    items: Vec<K>,
+    ctx: &IngestContext,
+) -> ApiResult<BatchOutcome> {
+    let txn = crate::db::begin_write(db).await?;
     let outcome = K::apply(&txn, items, ctx).await?;
     txn.commit().await?;
     Ok(outcome)

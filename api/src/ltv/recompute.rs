@@ -24,7 +24,7 @@ use scoring::ltv::{
     LtvConfig, LtvError, Summary, choose_count_model,
 };
 use scoring::rating::Day;
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 /// Length of the holdout period that chooses between BG/NBD and modified BG/NBD (days).
@@ -339,7 +339,7 @@ pub async fn run(
     report.predicted = rows.len();
     report.spearman = super::spearman(&all_ltv, &all_past);
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     creator_ltv::Entity::delete_many().exec(&txn).await?;
     ltv_market_model::Entity::delete_many().exec(&txn).await?;
     for (d, (fitted, borrowed)) in data.iter().zip(&models) {

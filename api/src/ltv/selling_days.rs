@@ -14,10 +14,7 @@ use crate::rating::aggregates::day_of;
 use entities::{creator_selling_day as csd, order};
 use scoring::rating::Day;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::{BTreeSet, HashMap};
 
 /// Orders and GMV (minor units) of one creator-day.
@@ -78,7 +75,7 @@ pub async fn rebuild(
     db: &DatabaseConnection,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> ApiResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     csd::Entity::delete_many().exec(&txn).await?;
     let sold = || {
         order::Entity::find()

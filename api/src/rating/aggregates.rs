@@ -14,7 +14,7 @@ use entities::enums::Fault;
 use entities::{order, shop_daily};
 use scoring::rating::{DailyAggregate, Day};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use std::collections::HashMap;
 
 /// The counters of one cohort, in [`COUNTERS`] order.
@@ -110,7 +110,7 @@ pub async fn rebuild(
     db: &DatabaseConnection,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> ApiResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     shop_daily::Entity::delete_many().exec(&txn).await?;
     let mut sums = HashMap::new();
     crate::scan::orders(&txn, order::Entity::find(), progress, |o| {

@@ -23,8 +23,7 @@ use entities::{
 use scoring::rating::{self as r, Day, RatingConfig, RatingError, RatingState, ShopInputs};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -84,7 +83,7 @@ pub async fn run(
         EvaluationKind::Projected => r::EvaluationKind::Projected,
     };
     let (as_of, now) = (day_of_date(as_of), day_of_date(today));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let shops: Vec<shop::Model> = shop::Entity::find()
         .order_by_asc(shop::Column::Id)
         .all(&txn)

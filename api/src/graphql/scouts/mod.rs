@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
 use entities::{creator, market, pipeline_entry, pipeline_event, scout, scout_market};
 use scoring::pipeline::Stage;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use write::{Duplicate, Items, Move, NewProspect};
 
 pub use funnel::Funnel;
@@ -237,7 +237,9 @@ impl ScoutMutation {
         write::check_batch(items.len())?;
         let who = caller(ctx)?;
         let now = Utc::now();
-        let txn = db(ctx).begin().await.map_err(ApiError::from)?;
+        let txn = crate::db::begin_write(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
         let own = match who.role {
             Role::Scout => Some(write::scout_of(&txn, who, now).await?),
             _ => None,
@@ -330,7 +332,9 @@ async fn apply_moves(
         .enumerate()
         .map(|(i, m)| m.into_move(i, items))
         .collect::<crate::error::ApiResult<Vec<_>>>()?;
-    let txn = db(ctx).begin().await.map_err(ApiError::from)?;
+    let txn = crate::db::begin_write(db(ctx))
+        .await
+        .map_err(ApiError::from)?;
     let moved = write::move_entries(&txn, &moves, caller(ctx)?, Utc::now(), items).await?;
     txn.commit().await.map_err(ApiError::from)?;
     Ok(moved.into_iter().map(PipelineEntry).collect())

@@ -297,12 +297,16 @@ pub async fn move_entries(
             (_, None) => entry.ecommerce_capable,
         };
         let open = stage(m.to).is_open();
-        let mut row = entry.clone().into_active_model();
-        row.state = Set(m.to);
-        row.active_market = Set(open.then(|| entry.market_code.clone()));
-        row.ecommerce_capable = Set(capable);
-        row.updated_at = Set(now);
-        updated.push(row);
+        updated.push((
+            entry.state,
+            pipeline_entry::Model {
+                state: m.to,
+                active_market: open.then(|| entry.market_code.clone()),
+                ecommerce_capable: capable,
+                updated_at: now,
+                ..entry.clone()
+            },
+        ));
         events.push(event(
             entry.id,
             Some(entry.state),
@@ -313,9 +317,29 @@ pub async fn move_entries(
             now,
         ));
     }
+    // Each move applies only if the entry is still in the state it was read in: of two
+    // concurrent moves of one entry, the second finds the row changed (PostgreSQL re-reads it
+    // once the first commits) and is a CONFLICT, so the history never forks.
     let mut out = Vec::with_capacity(updated.len());
-    for row in updated {
-        out.push(row.update(txn).await?);
+    for (from, after) in updated {
+        let mut row = after.clone().into_active_model();
+        row.state = Set(after.state);
+        row.active_market = Set(after.active_market.clone());
+        row.ecommerce_capable = Set(after.ecommerce_capable);
+        row.updated_at = Set(after.updated_at);
+        let applied = pipeline_entry::Entity::update_many()
+            .set(row)
+            .filter(pipeline_entry::Column::Id.eq(after.id))
+            .filter(pipeline_entry::Column::State.eq(from))
+            .exec(txn)
+            .await?;
+        if applied.rows_affected != 1 {
+            return Err(ApiError::Conflict(format!(
+                "entry {} was moved by someone else meanwhile; read it again and retry",
+                after.id
+            )));
+        }
+        out.push(after);
     }
     insert_events(txn, events).await?;
     Ok(out)
