@@ -10,6 +10,12 @@ The response's shape against the schema stays with the stock `response_schema_co
 import json
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# `Long` (64-bit, exact in JSON up to 2^53 - 1): any integer, so that the refusal of the ones
+# beyond it is fuzzed too.
+schemathesis.graphql.scalar("Long", st.integers().map(nodes.Int))
 
 # The codes the README documents; anything else is a defect.
 CODES = {

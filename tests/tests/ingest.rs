@@ -9,7 +9,8 @@ on_both_databases!(
     repeated_batches_create_nothing_twice,
     a_bad_item_writes_nothing_and_is_named,
     metrics_and_order_events,
-    import_files_resume
+    import_files_resume,
+    values_beyond_their_types_are_refused
 );
 
 fn outcome(created: u64, updated: u64, unchanged: u64) -> Value {
@@ -291,5 +292,82 @@ async fn import_files_resume(backend: Backend) {
     .to_string();
     assert!(err.contains(":2:") && err.contains("parentSlug"), "{err}");
     let _ = std::fs::remove_file(bad);
+    s.stop().await;
+}
+
+/// Every value fits the type the schema declares and both databases store it alike: an `Int`
+/// beyond 32 bits, a `Long` beyond 2^53 and an over-long text or code are BAD_USER_INPUT
+/// naming the field, and a `Long` beyond 32 bits is stored and read back exactly.
+async fn values_beyond_their_types_are_refused(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let f = marketplace(&s).await;
+    let admin = s.admin();
+    let send = |mutation: &'static str, input: &'static str, item: Value| {
+        let (s, admin) = (&s, &admin);
+        async move {
+            let query = format!(
+                "mutation($items: [{input}!]!) {{ {mutation}(items: $items) {{ created }} }}"
+            );
+            s.gql(Some(admin), &query, json!({ "items": [item] })).await
+        }
+    };
+    let creator = |followers: Value, handle: String| {
+        json!({"externalId": "cr-big", "market": "US", "handle": handle, "followers": followers,
+            "accountWeight": 0.5, "ecommerceCapable": true, "niches": []})
+    };
+    let order = |external: &str, amount: Value| {
+        json!({"externalId": external, "shop": "sh-glow", "product": "pr-serum",
+            "amountMinor": amount, "currency": "USD", "placedAt": "2026-10-02T08:00:00Z"})
+    };
+    let refused = |body: &Value, needle: &str| {
+        assert_eq!(error_code(body), Some("BAD_USER_INPUT"), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{needle:?} in {message:?}");
+    };
+    let body = send(
+        "upsertCreators",
+        "CreatorInput",
+        creator(json!(3_000_000_000i64), "big".into()),
+    )
+    .await;
+    refused(&body, "Only integers from -2147483648 to 2147483647");
+    let body = send(
+        "upsertCreators",
+        "CreatorInput",
+        creator(json!(10), "x".repeat(1001)),
+    )
+    .await;
+    refused(&body, "items[0].handle: at most 1000 characters, got 1001");
+    let body = send(
+        "upsertMarkets",
+        "MarketInput",
+        json!({"code": "A-MARKET-CODE-TOO-LONG", "name": "Far", "currency": "USD", "timeZone": "UTC"}),
+    )
+    .await;
+    refused(&body, "items[0].code: at most 16 characters");
+    let body = send(
+        "recordOrders",
+        "OrderInput",
+        order("or-huge", json!(1i64 << 53)),
+    )
+    .await;
+    refused(&body, "2^53");
+    let big = 3_000_000_000i64;
+    let body = send("recordOrders", "OrderInput", order("or-big", json!(big))).await;
+    assert_eq!(body["data"]["recordOrders"]["created"], 1, "{body}");
+    let data = s
+        .ok(
+            &admin,
+            "query($id: ID!) { shop(id: $id) { orders(first: 50) { edges { node { externalId amount { amountMinor } } } } } }",
+            json!({"id": f.shop_glow.to_string()}),
+        )
+        .await;
+    let stored = data["shop"]["orders"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["externalId"] == "or-big")
+        .map(|e| e["node"]["amount"]["amountMinor"].clone());
+    assert_eq!(stored, Some(json!(big)), "a Long is read back exactly");
     s.stop().await;
 }

@@ -3,7 +3,7 @@
 use super::brands::Brand;
 use super::context::load_required;
 use super::creators::Creator;
-use super::scalars::{Money, id};
+use super::scalars::{Long, Money, id};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::enums::CollaborationStatus;
@@ -32,7 +32,7 @@ impl Collaboration {
     /// GMV the collaboration brought.
     async fn gmv(&self) -> Money {
         Money {
-            amount_minor: self.0.gmv_minor,
+            amount_minor: Long(self.0.gmv_minor),
             currency: self.0.currency.clone(),
         }
     }

@@ -4,7 +4,7 @@ use super::context::{load, load_all, load_each, load_required};
 use super::creators::Creator;
 use super::markets::Niche;
 use super::products::Product;
-use super::scalars::{id, parse_id};
+use super::scalars::{Long, id, parse_id};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
@@ -47,13 +47,13 @@ pub fn removed_pieces() -> sea_orm::sea_query::SelectStatement {
 /// The engagement of a video (for live streams, views are unique viewers).
 #[derive(SimpleObject)]
 pub struct VideoMetrics {
-    pub impressions: i64,
-    pub views: i64,
-    pub completions: i64,
+    pub impressions: Long,
+    pub views: Long,
+    pub completions: Long,
     pub avg_watch_seconds: f64,
-    pub likes: i64,
-    pub comments: i64,
-    pub shares: i64,
+    pub likes: Long,
+    pub comments: Long,
+    pub shares: Long,
 }
 
 /// What only a live stream has.
@@ -93,13 +93,13 @@ impl Content {
     async fn metrics(&self) -> VideoMetrics {
         let c = &self.0;
         VideoMetrics {
-            impressions: c.impressions,
-            views: c.views,
-            completions: c.completions,
+            impressions: Long(c.impressions),
+            views: Long(c.views),
+            completions: Long(c.completions),
             avg_watch_seconds: c.avg_watch_seconds,
-            likes: c.likes,
-            comments: c.comments,
-            shares: c.shares,
+            likes: Long(c.likes),
+            comments: Long(c.comments),
+            shares: Long(c.shares),
         }
     }
     /// Live-stream metrics; null for videos.

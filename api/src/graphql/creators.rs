@@ -142,8 +142,8 @@ pub struct CreatorFilter {
     pub market: Option<String>,
     /// Creators with this niche (a leaf niche or a parent category).
     pub niche_id: Option<ID>,
-    pub min_followers: Option<i64>,
-    pub max_followers: Option<i64>,
+    pub min_followers: Option<i32>,
+    pub max_followers: Option<i32>,
     pub ecommerce_capable: Option<bool>,
 }
 

@@ -7,7 +7,7 @@ use super::context::{db, load, load_each};
 use super::creators::{Creator, niche_members};
 use super::markets::Market;
 use super::pagination::{Page, ranked};
-use super::scalars::{Money, parse_id};
+use super::scalars::{Long, Money, parse_id};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{RoleGuard, caller};
 use crate::error::{ApiError, ApiResult};
@@ -140,7 +140,7 @@ impl CreatorLtv {
         model: &ltv_market_model::Model,
     ) -> ApiResult<Self> {
         let money = |amount_minor| Money {
-            amount_minor,
+            amount_minor: Long(amount_minor),
             currency: model.currency.clone(),
         };
         Ok(Self {
@@ -312,7 +312,7 @@ impl LtvMarketModel {
     /// The market's mean value per selling day, used where the value model has no mean.
     async fn mean_selling_day_value(&self) -> Money {
         Money {
-            amount_minor: self.0.mean_day_value_minor.round() as i64,
+            amount_minor: Long(self.0.mean_day_value_minor.round() as i64),
             currency: self.0.currency.clone(),
         }
     }

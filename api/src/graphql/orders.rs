@@ -3,7 +3,7 @@
 use super::context::load_required;
 use super::creators::Creator;
 use super::products::Product;
-use super::scalars::{Money, id};
+use super::scalars::{Long, Money, id};
 use crate::auth::caller;
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result};
@@ -27,7 +27,7 @@ impl Order {
     }
     async fn amount(&self) -> Money {
         Money {
-            amount_minor: self.0.amount_minor,
+            amount_minor: Long(self.0.amount_minor),
             currency: self.0.currency.clone(),
         }
     }

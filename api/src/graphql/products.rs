@@ -2,7 +2,7 @@
 
 use super::context::load_required;
 use super::markets::Niche;
-use super::scalars::{Money, id};
+use super::scalars::{Long, Money, id};
 use async_graphql::{Context, ID, Object, Result};
 use entities::{market, niche, product, shop};
 
@@ -29,7 +29,7 @@ impl Product {
         let shop = load_required::<shop::Entity, i64>(ctx, self.0.shop_id).await?;
         let market = load_required::<market::Entity, String>(ctx, shop.market_code).await?;
         Ok(Money {
-            amount_minor: self.0.price_minor,
+            amount_minor: Long(self.0.price_minor),
             currency: market.currency,
         })
     }

@@ -1,11 +1,12 @@
 //! Small shared output types.
 
+pub use crate::long::Long;
 use async_graphql::{ID, SimpleObject};
 
 /// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Money {
-    pub amount_minor: i64,
+    pub amount_minor: Long,
     pub currency: String,
 }
 

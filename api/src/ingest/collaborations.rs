@@ -3,15 +3,16 @@
 use super::support::*;
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::long::Long;
 use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entities::enums::CollaborationStatus;
 use entities::{brand, collaboration, creator, market};
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A collaboration to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct CollaborationInput {
     pub external_id: String,
@@ -25,7 +26,7 @@ pub struct CollaborationInput {
     /// GMV so far, in minor units of `currency`.
     #[serde(default)]
     #[graphql(default)]
-    pub gmv_minor: i64,
+    pub gmv_minor: Long,
     /// The creator's market currency.
     pub currency: String,
 }
@@ -129,7 +130,7 @@ impl Kind for CollaborationInput {
                 status: c.status,
                 started_at: c.started_at,
                 ended_at: c.ended_at,
-                gmv_minor: c.gmv_minor,
+                gmv_minor: c.gmv_minor.0,
                 currency: c.currency.clone(),
                 created_at: old.as_ref().map_or(ctx.now, |o| o.created_at),
                 updated_at: old.as_ref().map_or(ctx.now, |o| o.updated_at),

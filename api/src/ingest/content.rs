@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, ValueGrade};
 use entities::{content, content_product, creator, niche, product};
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A piece of content to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentInput {
     pub external_id: String,

@@ -3,15 +3,16 @@
 
 use super::support::*;
 use crate::error::{ApiError, ApiResult};
+use crate::long::Long;
 use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entities::content;
 use entities::enums::ContentKind;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Cumulative metrics of one piece as of `at`.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentMetricsInput {
     /// Id of this report; a report already applied is skipped.
@@ -19,19 +20,19 @@ pub struct ContentMetricsInput {
     /// External id of the content.
     pub content: String,
     pub at: DateTime<Utc>,
-    pub impressions: i64,
+    pub impressions: Long,
     /// Views (for live streams: unique viewers).
-    pub views: i64,
-    pub completions: i64,
+    pub views: Long,
+    pub completions: Long,
     pub avg_watch_seconds: f64,
-    pub likes: i64,
-    pub comments: i64,
-    pub shares: i64,
+    pub likes: Long,
+    pub comments: Long,
+    pub shares: Long,
     /// Live streams only: length of the stream.
-    pub live_duration_seconds: Option<i64>,
+    pub live_duration_seconds: Option<i32>,
     pub live_avg_viewers: Option<f64>,
-    pub live_peak_viewers: Option<i64>,
-    pub live_orders: Option<i64>,
+    pub live_peak_viewers: Option<i32>,
+    pub live_orders: Option<i32>,
 }
 
 impl ContentMetricsInput {
@@ -151,17 +152,17 @@ impl Kind for ContentMetricsInput {
                 continue;
             }
             let mut am = piece.clone().into_active_model();
-            am.impressions = Set(m.impressions);
-            am.views = Set(m.views);
-            am.completions = Set(m.completions);
+            am.impressions = Set(m.impressions.0);
+            am.views = Set(m.views.0);
+            am.completions = Set(m.completions.0);
             am.avg_watch_seconds = Set(m.avg_watch_seconds);
-            am.likes = Set(m.likes);
-            am.comments = Set(m.comments);
-            am.shares = Set(m.shares);
-            am.live_duration_seconds = Set(m.live_duration_seconds);
+            am.likes = Set(m.likes.0);
+            am.comments = Set(m.comments.0);
+            am.shares = Set(m.shares.0);
+            am.live_duration_seconds = Set(m.live_duration_seconds.map(i64::from));
             am.live_avg_viewers = Set(m.live_avg_viewers);
-            am.live_peak_viewers = Set(m.live_peak_viewers);
-            am.live_orders = Set(m.live_orders);
+            am.live_peak_viewers = Set(m.live_peak_viewers.map(i64::from));
+            am.live_orders = Set(m.live_orders.map(i64::from));
             am.metrics_at = Set(Some(m.at));
             am.updated_at = Set(ctx.now);
             *piece = am.update(txn).await?;

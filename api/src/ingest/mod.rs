@@ -18,7 +18,7 @@ pub(crate) mod scouts;
 mod support;
 mod violations;
 
-pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, run};
+pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, check_texts, run};
 /// The record kinds matching follows (see `crate::matching::ingest`).
 pub(crate) use {
     collaborations::CollaborationInput,

@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use entities::enums::Fault;
 use entities::order;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What happened to an order.
-#[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Shipped,
@@ -21,7 +21,7 @@ pub enum OrderStatus {
 }
 
 /// One change of an order's status.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderStatusInput {
     /// Id of this event; an event already applied is skipped.

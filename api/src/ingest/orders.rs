@@ -3,17 +3,18 @@
 
 use super::support::*;
 use crate::error::{ApiError, ApiResult};
+use crate::long::Long;
 use async_graphql::InputObject;
 use chrono::{DateTime, Duration, Utc};
 use entities::{content, creator, market, order, product, shop};
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The dispatch deadline when an order does not state one: two days after it was placed.
 pub const DEFAULT_SHIP_WITHIN_HOURS: i64 = 48;
 
 /// An order to create (matched by `externalId`; resending it changes nothing).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderInput {
     pub external_id: String,
@@ -29,7 +30,7 @@ pub struct OrderInput {
     #[graphql(default = 1)]
     pub quantity: i32,
     /// Amount paid, in minor units of `currency`.
-    pub amount_minor: i64,
+    pub amount_minor: Long,
     /// Must be the shop's market currency.
     pub currency: String,
     pub placed_at: DateTime<Utc>,
@@ -160,7 +161,7 @@ impl Kind for OrderInput {
                 creator_id,
                 content_id,
                 quantity: o.quantity,
-                amount_minor: o.amount_minor,
+                amount_minor: o.amount_minor.0,
                 currency: o.currency.clone(),
                 placed_at: o.placed_at,
                 ship_by,

@@ -4,17 +4,18 @@ use super::links;
 use super::lists::list;
 use super::support::*;
 use crate::error::{ApiError, ApiResult};
+use crate::long::Long;
 use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entities::{
     brand, brand_market, brand_niche, creator, creator_niche, market, niche, product, shop,
 };
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A niche and its weight: a creator's share of content there, or a brand's catalogue weight.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct WeightedNicheInput {
     /// The niche's slug.
@@ -109,7 +110,7 @@ async fn stored<E: sea_orm::EntityTrait>(
 }
 
 /// A creator to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatorInput {
     pub external_id: String,
@@ -117,7 +118,7 @@ pub struct CreatorInput {
     pub market: String,
     pub handle: String,
     pub display_name: Option<String>,
-    pub followers: i64,
+    pub followers: i32,
     /// The recommender's trust in the account, 0..1.
     pub account_weight: f64,
     pub ecommerce_capable: bool,
@@ -185,7 +186,7 @@ impl Kind for CreatorInput {
                 market_code: c.market.clone(),
                 handle: c.handle.clone(),
                 display_name: c.display_name.clone().unwrap_or_else(|| c.handle.clone()),
-                followers: c.followers,
+                followers: c.followers.into(),
                 account_weight: c.account_weight,
                 ecommerce_capable: c.ecommerce_capable,
                 created_at: old.as_ref().map_or(ctx.now, |o| o.created_at),
@@ -238,7 +239,7 @@ impl Kind for CreatorInput {
 }
 
 /// A brand to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct BrandInput {
     pub external_id: String,
@@ -343,7 +344,7 @@ impl Kind for BrandInput {
 }
 
 /// A shop to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ShopInput {
     pub external_id: String,
@@ -410,7 +411,7 @@ impl Kind for ShopInput {
 }
 
 /// A product to create or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductInput {
     pub external_id: String,
@@ -420,7 +421,7 @@ pub struct ProductInput {
     pub niche: String,
     pub title: String,
     /// Price in minor units of `currency`.
-    pub price_minor: i64,
+    pub price_minor: Long,
     /// Must be the shop's market currency.
     pub currency: String,
 }
@@ -481,7 +482,7 @@ impl Kind for ProductInput {
                 shop_id: shop.id,
                 niche_id: niche.id,
                 title: p.title.clone(),
-                price_minor: p.price_minor,
+                price_minor: p.price_minor.0,
                 created_at: old.as_ref().map_or(ctx.now, |o| o.created_at),
                 updated_at: old.as_ref().map_or(ctx.now, |o| o.updated_at),
             };

@@ -5,10 +5,10 @@ use crate::error::{ApiError, ApiResult};
 use async_graphql::InputObject;
 use entities::{market, niche};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, IntoActiveModel};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A market to create or update.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct MarketInput {
     /// ISO 3166 alpha-2 code, e.g. `US`.
@@ -91,7 +91,7 @@ impl Kind for MarketInput {
 }
 
 /// A niche to create or update; a niche with no parent is a category.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct NicheInput {
     /// Stable identifier, e.g. `dog-food`.

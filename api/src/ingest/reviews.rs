@@ -7,10 +7,10 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entities::order;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A buyer's first review of an order.
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewInput {
     /// Id of this review; a review already applied is skipped.

@@ -9,10 +9,10 @@ use crate::graphql::scouts::write::{Duplicate, NewProspect, open_entries};
 use async_graphql::InputObject;
 use entities::{creator, market, scout, scout_market};
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A scout to create or update (matched by `externalId`, which is the subject of its tokens).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ScoutInput {
     pub external_id: String,
@@ -93,7 +93,7 @@ impl Kind for ScoutInput {
 /// A creator to open as a prospect in a scout's pipeline. A creator already open in the
 /// market in the same scout's pipeline is skipped (so a re-run imports nothing twice); open
 /// in another scout's, it is a CONFLICT.
-#[derive(Deserialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ProspectRecord {
     /// External id of the creator.

@@ -54,7 +54,7 @@ pub struct IngestContext {
 }
 
 /// One kind of record: how a batch of it is checked and written.
-pub trait Kind: DeserializeOwned + Clone + Send + Sync + Sized + 'static {
+pub trait Kind: DeserializeOwned + Serialize + Clone + Send + Sync + Sized + 'static {
     /// The kind's name in import files and error messages.
     const NAME: &'static str;
 
@@ -91,6 +91,7 @@ pub async fn run<K: Kind>(
             items.len()
         )));
     }
+    check_texts(&items)?;
     K::authorize(&items, ctx)?;
     // A batch is idempotent, so one that lost a race to a concurrent writer of the same rows
     // runs again and finds them there (two identical batches: one creates, one is unchanged).
@@ -105,6 +106,64 @@ pub async fn run<K: Kind>(
             outcome => return outcome,
         }
     }
+}
+
+/// Longest text any input field holds, in characters (names, handles, notes, external ids).
+pub const MAX_TEXT: usize = 1000;
+
+/// Longest code (market code, currency), in characters: the width of PostgreSQL's code columns.
+pub const MAX_CODE: usize = 16;
+
+/// The input fields that hold codes.
+const CODE_FIELDS: &[&str] = &["code", "currency", "market"];
+
+/// Refuses any text longer than [`MAX_TEXT`] (a code longer than [`MAX_CODE`]) in any field of
+/// any item, naming the item and field: one rule for every kind, from GraphQL and from files,
+/// so that SQLite and PostgreSQL store the same things.
+pub fn check_texts<T: Serialize>(items: &[T]) -> ApiResult<()> {
+    for (i, item) in items.iter().enumerate() {
+        let value = serde_json::to_value(item)
+            .map_err(|e| ApiError::Internal(format!("input not serialisable: {e}")))?;
+        check_text(&value, i, "", "")?;
+    }
+    Ok(())
+}
+
+fn check_text(value: &serde_json::Value, index: usize, path: &str, key: &str) -> ApiResult<()> {
+    match value {
+        serde_json::Value::String(text) => {
+            let max = if CODE_FIELDS.contains(&key) {
+                MAX_CODE
+            } else {
+                MAX_TEXT
+            };
+            let length = text.chars().count();
+            if length > max {
+                return Err(ApiError::invalid(
+                    index,
+                    path,
+                    format!("at most {max} characters, got {length}"),
+                ));
+            }
+        }
+        serde_json::Value::Array(values) => {
+            for (j, v) in values.iter().enumerate() {
+                check_text(v, index, &format!("{path}[{j}]"), key)?;
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, v) in fields {
+                let inner = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                check_text(v, index, &inner, name)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// How often a contended batch runs again before the client gets a CONFLICT.
@@ -238,7 +297,8 @@ pub fn not_future(
 }
 
 /// Refuses negative counts and amounts.
-pub fn non_negative(value: i64, index: usize, field: &str) -> ApiResult<()> {
+pub fn non_negative(value: impl Into<i64>, index: usize, field: &str) -> ApiResult<()> {
+    let value = value.into();
     if value < 0 {
         return Err(ApiError::invalid(
             index,

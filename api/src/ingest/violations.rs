@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use entities::enums::{Severity, SubjectKind};
 use entities::{content, creator, shop, violation};
 use sea_orm::DatabaseTransaction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A violation to record or update (matched by `externalId`).
-#[derive(InputObject, Deserialize, Debug, Clone)]
+#[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationInput {
     pub external_id: String,

@@ -3,7 +3,7 @@
 
 use super::{stage, state};
 use crate::error::ApiResult;
-use crate::graphql::scalars::Money;
+use crate::graphql::scalars::{Long, Money};
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
@@ -105,11 +105,11 @@ async fn certified_ltv(db: &DatabaseConnection, cond: Condition) -> ApiResult<Ve
         .map(|(currency, (n, total, p_active))| CohortLtv {
             creators: n,
             total: Money {
-                amount_minor: total,
+                amount_minor: Long(total),
                 currency: currency.clone(),
             },
             mean: Money {
-                amount_minor: (total as f64 / n as f64).round() as i64,
+                amount_minor: Long((total as f64 / n as f64).round() as i64),
                 currency: currency.clone(),
             },
             mean_p_active: p_active / n as f64,

@@ -169,7 +169,8 @@ impl PipelineEvent {
 }
 
 /// A creator to add to a market's pipeline as a prospect.
-#[derive(InputObject, Debug, Clone)]
+#[derive(InputObject, serde::Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
 pub struct ProspectInput {
     pub creator_id: ID,
     /// Market code; the creator's own market.
@@ -180,7 +181,8 @@ pub struct ProspectInput {
 }
 
 /// One move of a bulk move.
-#[derive(InputObject, Debug, Clone)]
+#[derive(InputObject, serde::Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
 pub struct PipelineMoveInput {
     pub entry_id: ID,
     pub to: PipelineState,
@@ -235,6 +237,7 @@ impl ScoutMutation {
         items: Vec<ProspectInput>,
     ) -> Result<Vec<PipelineEntry>> {
         write::check_batch(items.len())?;
+        crate::ingest::check_texts(&items)?;
         let who = caller(ctx)?;
         let now = Utc::now();
         let txn = crate::db::begin_write(db(ctx))
@@ -327,6 +330,7 @@ async fn apply_moves(
     items: Items,
 ) -> Result<Vec<PipelineEntry>> {
     write::check_batch(inputs.len())?;
+    crate::ingest::check_texts(&inputs)?;
     let moves = inputs
         .into_iter()
         .enumerate()
@@ -402,8 +406,8 @@ impl ScoutQuery {
         ctx: &Context<'_>,
         market: String,
         niche_id: Option<ID>,
-        min_followers: Option<i64>,
-        max_followers: Option<i64>,
+        min_followers: Option<i32>,
+        max_followers: Option<i32>,
         first: Option<i32>,
     ) -> Result<Vec<ProspectSuggestion>> {
         caller(ctx)?.require_creator_market(&market)?;

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 pub struct Filter {
     pub market: String,
     pub niche_id: Option<i64>,
-    pub min_followers: Option<i64>,
-    pub max_followers: Option<i64>,
+    pub min_followers: Option<i32>,
+    pub max_followers: Option<i32>,
     /// How many to return.
     pub first: usize,
 }
