@@ -4,6 +4,7 @@
   mix.py targets OUT.json          ids of the read mix and the ingest mix, from the database
   mix.py count                     orders in the database
   mix.py ingest URL SECONDS OUT    the ingest mix: batches of 1,000 orders until SECONDS pass
+  mix.py probe URL OP QUERY ITEMS  one request of a read operation, checked (before the load)
   mix.py report WORK               the figures table and the integrity check (exit 1 on a fault)
 
 The database is DATABASE_URL (sqlite://FILE?... through the sqlite3 module, postgres://...
@@ -161,6 +162,23 @@ def ingest(url, seconds, out_path):
     out.close()
 
 
+def probe(url, op, query, items):
+    """Sends an operation once, for its first target, before the load: it must answer data
+    without errors; prints the answer's size and how many edges it holds."""
+    ident, token = items.split(";")[0].split()
+    body = json.dumps({"query": query.replace("$ID", ident)}).encode()
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        raw = resp.read()
+    answer = json.loads(raw)
+    if answer.get("errors") or not answer.get("data"):
+        sys.exit(f"{op}: {raw[:500].decode(errors='replace')}")
+    edges = raw.count(b'"cursor"') + raw.count(b'"dimension"')
+    cost = answer.get("extensions", {}).get("cost", {}).get("requestedQueryCost")
+    print(f"  {op}: {len(raw)} bytes, {edges} edges/dimensions, cost {cost}")
+
+
 def percentile(values, p):
     """Nearest-rank percentile, as wrk reports its own."""
     if not values:
@@ -239,6 +257,8 @@ if __name__ == "__main__":
         print(count_orders())
     elif cmd == "ingest":
         ingest(sys.argv[2], float(sys.argv[3]), sys.argv[4])
+    elif cmd == "probe":
+        probe(*sys.argv[2:6])
     elif cmd == "report":
         sys.exit(report(sys.argv[2]))
     else:

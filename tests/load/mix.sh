@@ -100,6 +100,12 @@ q_creator='{ creator(id: "$ID") { id handle followers ltv { pActive expectedSell
 q_matches='{ brand(id: "$ID") { id creatorMatches(first: 20) { totalCount edges { cursor node { score confidence explanation existingCollaborator creator { id handle followers } } } } } }'
 q_rating='{ shop(id: "$ID") { id name rating { tier projectedTier overall dimensions { dimension score weight } explanation kind asOf evaluatedAt } } }'
 
+echo "== one request of each read operation"
+python3 tests/load/mix.py probe "$url" creators "$q_creators" "all $LOAD_ADMIN_TOKEN"
+python3 tests/load/mix.py probe "$url" creator "$q_creator" "$creators"
+python3 tests/load/mix.py probe "$url" matches "$q_matches" "$brands"
+python3 tests/load/mix.py probe "$url" rating "$q_rating" "$shops"
+
 echo "== $duration s: 4 read operations x $conns connections (wrk), ${LOAD_INGEST_CLIENTS:-2} ingest clients x 1,000-order batches"
 run_wrk() { # op query items
   GQL_OP=$1 GQL_QUERY=$2 GQL_ITEMS=$3 GQL_OUT="$work/wrk.jsonl" \
