@@ -54,8 +54,8 @@ else
   backend=postgres
   export FLYWHEEL_DB_SCHEMA=${FLYWHEEL_DB_SCHEMA:-load}
   if [ "${LOAD_RESEED:-1}" = 1 ]; then
-    psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 \
-      -c "DROP SCHEMA IF EXISTS \"$FLYWHEEL_DB_SCHEMA\" CASCADE" 2>&1 | grep -v NOTICE || true
+    PGOPTIONS="-c client_min_messages=warning" psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 \
+      -c "DROP SCHEMA IF EXISTS \"$FLYWHEEL_DB_SCHEMA\" CASCADE"
   fi
 fi
 
