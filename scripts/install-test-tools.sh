@@ -3,7 +3,8 @@
 # it before `cargo test`):
 # - Debian's Chromium: `tests/tests/graphiql_browser.rs` drives /usr/bin/chromium headless
 #   (and skips without it);
-# - schemathesis from PyPI, pinned: scripts/fuzz/run.sh fuzzes the live endpoint with it.
+# - schemathesis from PyPI, pinned: scripts/fuzz/run.sh fuzzes the live endpoint with it;
+# - Debian's wrk: tests/load/run.sh and tests/load/mix.sh load the server with it.
 set -euo pipefail
 SCHEMATHESIS_VERSION=4.32.5
 if [ ! -x /usr/bin/chromium ]; then
@@ -12,6 +13,12 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y -qq --no-install-recommends chromium
 fi
 /usr/bin/chromium --version
+if [ ! -x /usr/bin/wrk ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends wrk
+fi
+/usr/bin/wrk -v 2>&1 | head -n 1 || true
 if [ "$(schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
     "schemathesis==$SCHEMATHESIS_VERSION"
