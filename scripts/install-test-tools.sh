@@ -7,17 +7,15 @@
 # - Debian's wrk: tests/load/run.sh and tests/load/mix.sh load the server with it.
 set -euo pipefail
 SCHEMATHESIS_VERSION=4.32.5
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/wrk ] || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 /usr/bin/chromium --version
-if [ ! -x /usr/bin/wrk ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends wrk
-fi
 /usr/bin/wrk -v 2>&1 | head -n 1 || true
 if [ "$(schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
