@@ -105,6 +105,21 @@ pub fn is_contention(err: &DbErr) -> bool {
     )
 }
 
+/// Whether a database error means the database could not be reached at all (connection
+/// refused or lost, no connection free within the acquire timeout, the pool closed).
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            **e,
+            Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed
+        ),
+        _ => false,
+    }
+}
+
 /// Applies every pending migration; returns how many ran.
 pub async fn migrate(db: &DatabaseConnection) -> Result<usize, DbErr> {
     let pending = Migrator::get_pending_migrations(db).await?.len();

@@ -32,6 +32,9 @@ pub enum ApiError {
     Contended(String),
     /// The caller's budget of cost points cannot pay for the request now (HTTP 429).
     Throttled(String),
+    /// The database cannot be reached (down, restarting, every connection busy): the request
+    /// may be sent again once `/readyz` answers.
+    Unavailable(String),
     /// Anything else; the detail goes to the log only.
     Internal(String),
 }
@@ -46,7 +49,7 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) | Self::Contended(_) => "CONFLICT",
             Self::Throttled(_) => "RATE_LIMITED",
-            Self::Internal(_) => "INTERNAL",
+            Self::Unavailable(_) | Self::Internal(_) => "INTERNAL",
         }
     }
 
@@ -62,6 +65,9 @@ impl ApiError {
             Self::Invalid { message, .. } => message,
             Self::Contended(_) => {
                 "a concurrent write changed the same rows first; send the request again"
+            }
+            Self::Unavailable(_) => {
+                "the database is unavailable right now; retry in a few seconds (batches are idempotent)"
             }
             Self::Internal(_) => "internal error; the request was logged",
         }
@@ -92,6 +98,10 @@ impl From<sea_orm::DbErr> for ApiError {
         if crate::db::is_contention(&err) {
             tracing::info!(error = %err, "write contention");
             return Self::Contended(err.to_string());
+        }
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            return Self::Unavailable(err.to_string());
         }
         tracing::error!(error = %err, "database error");
         Self::Internal(err.to_string())
