@@ -10,7 +10,8 @@ on_both_databases!(
     a_bad_item_writes_nothing_and_is_named,
     metrics_and_order_events,
     import_files_resume,
-    values_beyond_their_types_are_refused
+    values_beyond_their_types_are_refused,
+    what_rows_hang_on_cannot_change
 );
 
 fn outcome(created: u64, updated: u64, unchanged: u64) -> Value {
@@ -369,5 +370,76 @@ async fn values_beyond_their_types_are_refused(backend: Backend) {
         .find(|e| e["node"]["externalId"] == "or-big")
         .map(|e| e["node"]["amount"]["amountMinor"].clone());
     assert_eq!(stored, Some(json!(big)), "a Long is read back exactly");
+    s.stop().await;
+}
+
+/// An update may not change what other rows hang on: a creator's market, a piece's creator or
+/// kind, a market's currency. Each is a CONFLICT naming the field, and nothing is written.
+async fn what_rows_hang_on_cannot_change(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let admin = s.admin();
+    let cases = [
+        (
+            "upsertCreators",
+            "CreatorInput",
+            "market",
+            json!({"externalId": "cr-us", "market": "GB", "handle": "glowwithmia", "followers": 52000,
+                "accountWeight": 0.6, "ecommerceCapable": true, "niches": []}),
+        ),
+        (
+            "upsertContent",
+            "ContentInput",
+            "kind",
+            json!({"externalId": "ct-us", "creator": "cr-us", "kind": "LIVE", "niche": "skincare",
+                "title": "5-step routine", "valueGrade": "STRONGLY_USEFUL",
+                "publishedAt": "2026-10-01T12:00:00Z", "products": ["pr-serum"]}),
+        ),
+        (
+            "upsertContent",
+            "ContentInput",
+            "creator",
+            json!({"externalId": "ct-us", "creator": "cr-us-dogs", "kind": "VIDEO", "niche": "skincare",
+                "title": "5-step routine", "valueGrade": "STRONGLY_USEFUL",
+                "publishedAt": "2026-10-01T12:00:00Z", "products": ["pr-serum"]}),
+        ),
+        (
+            "upsertMarkets",
+            "MarketInput",
+            "currency",
+            json!({"code": "US", "name": "United States", "currency": "EUR", "timeZone": "America/New_York"}),
+        ),
+    ];
+    for (mutation, input, field, item) in cases {
+        let query =
+            format!("mutation($items: [{input}!]!) {{ {mutation}(items: $items) {{ updated }} }}");
+        let body = s
+            .gql(Some(&admin), &query, json!({ "items": [item] }))
+            .await;
+        assert_eq!(error_code(&body), Some("CONFLICT"), "{mutation}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with(&format!("items[0].{field}: cannot change once created")),
+            "{message}"
+        );
+    }
+    let data = s
+        .ok(
+            &admin,
+            "{ creators(first: 10) { edges { node { externalId market { code currency } } } } }",
+            json!({}),
+        )
+        .await;
+    let us = data["creators"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["externalId"] == "cr-us")
+        .map(|e| e["node"]["market"].clone());
+    assert_eq!(
+        us,
+        Some(json!({"code": "US", "currency": "USD"})),
+        "nothing written"
+    );
     s.stop().await;
 }

@@ -122,6 +122,13 @@ impl Kind for CollaborationInput {
                 )));
             }
             let old = existing.get(&c.external_id).cloned();
+            fixed(
+                i,
+                "creator",
+                old.as_ref().map(|o| o.creator_id),
+                who.id,
+                "a collaboration is with one creator; record another collaboration",
+            )?;
             let new = collaboration::Model {
                 id: old.as_ref().map_or(0, |o| o.id),
                 external_id: c.external_id.clone(),

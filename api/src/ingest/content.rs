@@ -90,6 +90,20 @@ impl Kind for ContentInput {
             product_ids.dedup();
             sold.push(product_ids);
             let old = existing.get(&c.external_id).cloned();
+            fixed(
+                i,
+                "creator",
+                old.as_ref().map(|o| o.creator_id),
+                author.id,
+                "a piece's scores, orders and pool are its creator's",
+            )?;
+            fixed(
+                i,
+                "kind",
+                old.as_ref().map(|o| o.kind),
+                c.kind,
+                "a video's metrics are not a live stream's",
+            )?;
             let new = match &old {
                 Some(o) => content::Model {
                     creator_id: author.id,

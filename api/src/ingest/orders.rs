@@ -155,6 +155,13 @@ impl Kind for OrderInput {
                 return Err(ApiError::invalid(i, "deliverBy", "before shipBy"));
             }
             let old = existing.get(&o.external_id).cloned();
+            fixed(
+                i,
+                "shop",
+                old.as_ref().map(|o| o.shop_id),
+                shop.id,
+                "an order counts towards its shop's rating",
+            )?;
             let placed = order::Model {
                 shop_id: shop.id,
                 product_id: product.id,

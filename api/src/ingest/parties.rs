@@ -180,6 +180,13 @@ impl Kind for CreatorInput {
             }
             shares.push(weighted(&c.niches, &niches, i)?);
             let old = existing.get(&c.external_id).cloned();
+            fixed(
+                i,
+                "market",
+                old.as_ref().map(|o| o.market_code.as_str()),
+                c.market.as_str(),
+                "a creator's content, orders and pipeline entries are in its market",
+            )?;
             let new = creator::Model {
                 id: old.as_ref().map_or(0, |o| o.id),
                 external_id: c.external_id.clone(),
@@ -391,6 +398,13 @@ impl Kind for ShopInput {
                 None => None,
             };
             let old = existing.get(&s.external_id).cloned();
+            fixed(
+                i,
+                "market",
+                old.as_ref().map(|o| o.market_code.as_str()),
+                s.market.as_str(),
+                "a shop's products and orders are priced in its market's currency",
+            )?;
             let new = shop::Model {
                 id: old.as_ref().map_or(0, |o| o.id),
                 external_id: s.external_id.clone(),
@@ -476,6 +490,13 @@ impl Kind for ProductInput {
                 ));
             }
             let old = existing.get(&p.external_id).cloned();
+            fixed(
+                i,
+                "shop",
+                old.as_ref().map(|o| o.shop_id),
+                shop.id,
+                "a product's orders and ratings belong to its shop",
+            )?;
             let new = product::Model {
                 id: old.as_ref().map_or(0, |o| o.id),
                 external_id: p.external_id.clone(),

@@ -66,7 +66,14 @@ impl Kind for MarketInput {
             ..Default::default()
         };
         let mut new = Vec::new();
-        for m in items {
+        for (i, m) in items.into_iter().enumerate() {
+            fixed(
+                i,
+                "currency",
+                existing.get(&m.code).map(|o| o.currency.as_str()),
+                m.currency.as_str(),
+                "a market's products, orders and collaborations are priced in its currency",
+            )?;
             let row = market::Model {
                 code: m.code,
                 name: m.name,

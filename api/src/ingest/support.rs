@@ -296,6 +296,23 @@ pub fn not_future(
     Ok(())
 }
 
+/// Refuses an update that changes what a row was created with and other rows hang on (a
+/// creator's market, a piece's creator): a CONFLICT naming the item, the field and why.
+pub fn fixed<T: PartialEq>(
+    index: usize,
+    field: &str,
+    old: Option<T>,
+    new: T,
+    why: &str,
+) -> ApiResult<()> {
+    match old {
+        Some(old) if old != new => Err(ApiError::Conflict(format!(
+            "items[{index}].{field}: cannot change once created: {why}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses negative counts and amounts.
 pub fn non_negative(value: impl Into<i64>, index: usize, field: &str) -> ApiResult<()> {
     let value = value.into();
