@@ -128,6 +128,10 @@ impl Matching {
         page: PageRequest,
     ) -> ApiResult<Ranked> {
         let state = self.state().await?;
+        // Ranking is synchronous CPU work on the async worker: yielding first lets the request
+        // timeout and a client's disconnect (both drop the request's future) cut in between two
+        // rankings of one query, instead of after all of them.
+        tokio::task::yield_now().await;
         let graph = read(&state.graph).snapshot();
         let node = match seed {
             Seed::Brand(id) => NodeRef::Brand(BrandId(id as u64)),
