@@ -87,6 +87,12 @@ pub struct PprConfig {
     /// marketplace (no word of mouth) 0.5 gained about 0.03. Raise it for marketplaces where
     /// a few creators hoard collaborations for reasons other than fit.
     pub degree_exponent: f64,
+    /// Size of the set the push certifies (`ppr::TopK`): it refines until the top `top_k`
+    /// eligible creators by degree-corrected proximity are settled. Default 50.
+    pub top_k: usize,
+    /// Relative tolerance of that certificate: every error bound at most this times the
+    /// `top_k`-th estimate. Default 0.1.
+    pub top_k_tolerance: f64,
     /// Safety cap on pushes per query; if hit, the result is flagged as not converged.
     /// Default 2,000,000.
     pub max_pushes: usize,
@@ -99,6 +105,8 @@ impl Default for PprConfig {
             epsilon: 5e-5,
             niche_restart_share: 0.05,
             degree_exponent: 0.0,
+            top_k: 50,
+            top_k_tolerance: 0.1,
             max_pushes: 2_000_000,
         }
     }
@@ -179,8 +187,11 @@ pub struct RankConfig {
     /// Component value used when content score, LTV or P(active) is unknown, in [0, 1].
     /// Default 0.5 (neither rewarded nor punished; confidence drops instead).
     pub missing_value: f64,
-    /// Credit, in [0, 1], for content in a sibling of the seed's niche (same parent). Default 0.5.
-    pub sibling_niche_credit: f64,
+    /// Collaborations `n0` at which a seed's graph evidence and its niche evidence weigh the
+    /// same: a seed with `n` collaborations gives proximity `n / (n + n0)` of its weight and
+    /// moves the rest to niche focus, so a brand with few collaborations ranks by its niches
+    /// and one with many by its graph. 0 keeps the weights as configured. Default 0.
+    pub niche_prior_collaborations: f64,
     /// Largest page a query may ask for. Default 100.
     pub max_page_size: usize,
     /// Strongest paths explained per result. Default 2.
@@ -195,7 +206,7 @@ impl Default for RankConfig {
             reliability_prior_mean: 0.8,
             reliability_prior_strength: 2.0,
             missing_value: 0.5,
-            sibling_niche_credit: 0.5,
+            niche_prior_collaborations: 0.0,
             max_page_size: 100,
             paths_per_result: 2,
         }
@@ -242,6 +253,8 @@ impl MatchConfig {
         )?;
         unit(p.niche_restart_share, "ppr.niche_restart_share")?;
         unit(p.degree_exponent, "ppr.degree_exponent")?;
+        check(p.top_k > 0, "ppr.top_k", "must be > 0")?;
+        positive(p.top_k_tolerance, "ppr.top_k_tolerance")?;
         check(p.max_pushes > 0, "ppr.max_pushes", "must be > 0")?;
         let w = self.weights.as_array();
         check(
@@ -268,7 +281,11 @@ impl MatchConfig {
             "must be a finite number >= 0",
         )?;
         unit(r.missing_value, "rank.missing_value")?;
-        unit(r.sibling_niche_credit, "rank.sibling_niche_credit")?;
+        check(
+            r.niche_prior_collaborations.is_finite() && r.niche_prior_collaborations >= 0.0,
+            "rank.niche_prior_collaborations",
+            "must be a finite number >= 0",
+        )?;
         check(r.max_page_size > 0, "rank.max_page_size", "must be > 0")?;
         check(
             r.paths_per_result > 0,
