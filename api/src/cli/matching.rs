@@ -46,9 +46,9 @@ pub struct EvalArgs {
     #[arg(long)]
     pub json: bool,
     /// Evaluate a seeded synthetic marketplace (`scoring::matching::synthetic`) instead of the
-    /// database: `CREATORS,BRANDS,LEAF_NICHES,COLLABORATIONS_PER_BRAND`, e.g. `20000,1000,60,20`;
-    /// the marketplace is generated from `--seed` too.
-    #[arg(long, value_name = "SHAPE", value_delimiter = ',', num_args = 4)]
+    /// database: `CREATORS BRANDS LEAF_NICHES COLLABORATIONS_PER_BRAND`, e.g.
+    /// `--synthetic 20000 1000 60 20`; the marketplace is generated from `--seed` too.
+    #[arg(long, value_names = ["CREATORS", "BRANDS", "LEAF_NICHES", "PER_BRAND"], num_args = 4)]
     pub synthetic: Option<Vec<f64>>,
     /// Matching configuration to evaluate, as JSON (`scoring::matching::MatchConfig`; fields
     /// left out keep their defaults), e.g. `{"ppr": {"alpha": 0.2}}`: how weights are tuned.
@@ -104,7 +104,7 @@ fn synthetic_reports(
     config: &MatchConfig,
 ) -> anyhow::Result<Vec<EvalReport>> {
     let &[creators, brands, niches, per_brand] = shape else {
-        anyhow::bail!("--synthetic takes CREATORS,BRANDS,LEAF_NICHES,COLLABORATIONS_PER_BRAND");
+        anyhow::bail!("--synthetic takes CREATORS BRANDS LEAF_NICHES COLLABORATIONS_PER_BRAND");
     };
     let count = |x: f64| x as usize;
     let market = generate(&SyntheticConfig {

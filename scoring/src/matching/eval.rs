@@ -246,7 +246,7 @@ impl NicheVectors {
         }
         counts.sort_unstable();
         let mid = counts.len() / 2;
-        if counts.len() % 2 == 0 {
+        if counts.len().is_multiple_of(2) {
             (counts[mid - 1] + counts[mid]) as f64 / 2.0
         } else {
             counts[mid] as f64
