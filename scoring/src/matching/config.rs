@@ -82,17 +82,17 @@ pub struct PprConfig {
     pub niche_restart_share: f64,
     /// Degree correction `beta`: proximity is `ppr / weighted_degree^beta` (0 = raw PPR, 1 =
     /// fully degree-normalised), the ranking knob, separate from accuracy (`epsilon`,
-    /// `top_k_tolerance`). Raw PPR ranks creators by how many collaborations they have more
-    /// than the held-out ones are (median 236 against 114 on MovieLens, 185 against 24 on
-    /// Last.fm) and fully normalised PPR by how few (median 1). Default 0.25, the best
-    /// measured across MovieLens-100k, Last.fm, the synthetic marketplace at 5 and 40
-    /// collaborations per brand and the demo (docs/matching-eval.md): recall@50 0.480 /
-    /// 0.401 / 0.209 / above exact PPR, where 0.5 gave 0.496 / 0.338 / 0.195 and exact PPR
-    /// (beta 0) 0.378 / 0.286 / 0.200. Degree here is collaboration weight, not audience size.
+    /// `top_k_tolerance`). Raw PPR over-ranks creators with many collaborations (the median
+    /// of its picks is 236 against 114 held out on MovieLens, 185 against 24 on Last.fm) and
+    /// fully normalised PPR ranks those with one. Default 0.25, chosen across MovieLens-100k,
+    /// Last.fm, the synthetic marketplace at 5 and 40 collaborations per brand and the demo
+    /// (docs/matching-eval.md): recall@50 0.487 / 0.394 / 0.209 / 0.292 on the first four,
+    /// where 0.5 gave 0.496 / 0.338 / 0.195 / 0.320 (some on 300 queries) and exact PPR
+    /// 0.378 / 0.286 / 0.200 / 0.268. Degree here is collaboration weight, not audience size.
     pub degree_exponent: f64,
     /// Size of the set the push certifies (`ppr::TopK`): it refines until the top `top_k`
     /// eligible creators by degree-corrected proximity are settled. Default 50 (the depth
-    /// recall is judged at and the largest page but one).
+    /// recall is judged at).
     pub top_k: usize,
     /// Relative tolerance of that certificate: every error bound at most this times the
     /// `top_k`-th estimate, so every returned creator has at least `1 / (1 + tolerance)` of the
