@@ -1,5 +1,5 @@
-//! Matching benches on synthetic marketplaces: graph build, one match query, one incremental
-//! update, at 100,000 creators (5,000 brands, 300 niches) and 1,000,000 creators (50,000
+//! Matching benches on synthetic marketplaces: graph build, one match query, the top-K push
+//! alone (its stopping rule at the default configuration), one incremental update, at 100,000 creators (5,000 brands, 300 niches) and 1,000,000 creators (50,000
 //! brands, 1,000 niches). Besides criterion's timings it prints per-query p50/p99 over many
 //! brands, the graph's own byte count and the process's peak RSS during the 1M build.
 
@@ -10,7 +10,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use scoring::matching::synthetic::{SyntheticConfig, SyntheticMarket, generate};
 use scoring::matching::{
     BrandId, CollaborationInput, CreatorId, GraphConfig, GraphUpdate, MatchConfig, MatchGraph,
-    MatchQuery, match_creators,
+    MatchQuery, NodeRef, TopK, match_creators, ppr_top_k,
 };
 
 /// A line of /proc/self/status in kB (Linux only; `None` elsewhere).
@@ -106,6 +106,23 @@ fn bench_size(
             let query = MatchQuery::new(BrandId(next as u64 + 1));
             match_creators(&graph, &market.profiles, &market.names, &query, &config)
                 .expect("known brand")
+        })
+    });
+    let ppr = &config.ppr;
+    let top = TopK {
+        k: ppr.top_k,
+        tolerance: ppr.top_k_tolerance,
+        degree_exponent: ppr.degree_exponent,
+        epsilon: ppr.epsilon,
+    };
+    group.bench_function("top_k_push", |b| {
+        b.iter(|| {
+            next = (next + 7919) % brands;
+            let seed = [(NodeRef::Brand(BrandId(next as u64 + 1)), 1.0)];
+            ppr_top_k(&graph, &seed, ppr.alpha, &top, |n| {
+                matches!(n, NodeRef::Creator(_))
+            })
+            .expect("known brand")
         })
     });
     group.bench_function("add_collaboration", |b| {

@@ -1,6 +1,8 @@
 //! Forward push against the power-iteration oracle: the stated error bound
 //! `0 <= exact(v) - push(v) <= epsilon * W(v)` must hold on hand-made and random graphs,
-//! before and after incremental updates and compaction.
+//! before and after incremental updates and compaction; the top-K push ([`ppr_top_k`]) must
+//! keep its per-node bounds and its certificate on hand-made, random and generated graphs of
+//! very different densities.
 
 use proptest::prelude::*;
 use scoring::matching::synthetic::{SyntheticConfig, generate};
@@ -232,6 +234,152 @@ fn push_cost_depends_on_epsilon_not_graph_size() {
     assert!(finer > 2 * small, "5x accuracy: {finer} pushes vs {small}");
 }
 
+fn is_creator(node: NodeRef) -> bool {
+    matches!(node, NodeRef::Creator(_))
+}
+
+/// Checks a top-K push against power iteration; returns whether it was certified.
+fn assert_top_k(graph: &MatchGraph, seeds: &[(NodeRef, f64)], alpha: f64, top: &TopK) -> bool {
+    let beta = top.degree_exponent;
+    let exact = ppr_exact(graph, seeds, alpha, 1e-14).unwrap();
+    let corrected = |node: NodeRef, p: f64| {
+        let w = graph.weighted_degree(node).unwrap();
+        if w > 0.0 { p / w.powf(beta) } else { p }
+    };
+    let mut truth: Vec<(NodeRef, f64)> = exact
+        .iter()
+        .filter(|(n, _)| is_creator(**n))
+        .map(|(&n, &p)| (n, corrected(n, p)))
+        .collect();
+    truth.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let got = ppr_top_k(graph, seeds, alpha, top, is_creator).unwrap();
+    let estimate = |node: NodeRef| {
+        got.scores
+            .iter()
+            .find(|e| e.0 == node)
+            .map_or((0.0, got.unreached_bound), |e| (e.1, e.2))
+    };
+    let mut worst = got.unreached_bound;
+    for &(node, s) in &truth {
+        let (est, bound) = estimate(node);
+        worst = worst.max(bound);
+        assert!(
+            est <= s + 1e-12 && s - est <= bound + 1e-12,
+            "{node:?}: exact {s}, estimate {est}, bound {bound} ({top:?})"
+        );
+    }
+    let k = top.k;
+    if truth.len() <= k {
+        return got.certified;
+    }
+    let returned: Vec<NodeRef> = got.scores.iter().take(k).map(|e| e.0).collect();
+    let true_kth = truth[k - 1].1;
+    // A true gap wider than every bound leaves no room for a wrong member, certified or not.
+    if true_kth - truth[k].1 > worst {
+        let mut want: Vec<NodeRef> = truth[..k].iter().map(|e| e.0).collect();
+        let mut have = returned.clone();
+        want.sort();
+        have.sort();
+        assert_eq!(have, want, "gap {} > bound {worst}", true_kth - truth[k].1);
+    }
+    if got.certified {
+        let true_of = |n: NodeRef| truth.iter().find(|e| e.0 == n).map_or(0.0, |e| e.1);
+        for node in returned {
+            assert!(
+                true_of(node) * (1.0 + top.tolerance) >= true_kth - 1e-12,
+                "certified {node:?} scores {} against a true K-th of {true_kth}",
+                true_of(node)
+            );
+        }
+    }
+    got.certified
+}
+
+#[test]
+fn top_k_keeps_bounds_and_certificate_on_hand_made_graph() {
+    let graph = MatchGraph::build(&hand_made(), &GraphConfig::default()).unwrap();
+    let seed = [
+        (NodeRef::Brand(BrandId(1)), 0.95),
+        (NodeRef::Niche(NicheId(2)), 0.05),
+    ];
+    let mut certified = 0;
+    for beta in [0.0, 0.5, 1.0] {
+        for k in [1, 2, 3] {
+            let top = TopK {
+                k,
+                tolerance: 0.05,
+                degree_exponent: beta,
+                epsilon: 1e-9,
+            };
+            certified += usize::from(assert_top_k(&graph, &seed, 0.15, &top));
+        }
+    }
+    // Six reachable creators and a threshold of 1e-9: every rule settles.
+    assert_eq!(certified, 9);
+}
+
+#[test]
+fn top_k_certificate_holds_on_sparse_and_dense_markets() {
+    for per_brand in [2.0, 60.0] {
+        let market = generate(&SyntheticConfig {
+            collaborations_per_brand: per_brand,
+            ..SyntheticConfig::with_size(600, 60, 6, 5)
+        })
+        .unwrap();
+        let graph = MatchGraph::build(&market.input, &GraphConfig::default()).unwrap();
+        let mut certified = 0;
+        let mut cases = 0;
+        for brand in [1, 17, 33] {
+            let seed = [(NodeRef::Brand(BrandId(brand)), 1.0)];
+            for beta in [0.0, 0.5, 1.0] {
+                for (k, tolerance) in [(10, 0.1), (50, 0.02)] {
+                    let top = TopK {
+                        k,
+                        tolerance,
+                        degree_exponent: beta,
+                        epsilon: 1e-7,
+                    };
+                    cases += 1;
+                    certified += usize::from(assert_top_k(&graph, &seed, 0.15, &top));
+                }
+            }
+        }
+        assert!(
+            certified * 2 >= cases,
+            "{per_brand} collaborations per brand: {certified} of {cases} certified"
+        );
+    }
+}
+
+#[test]
+fn top_k_stops_earlier_when_degree_corrected() {
+    // At beta = 1 every bound is the residual per unit of degree, below the threshold, so the
+    // certificate comes cheaply; raw PPR needs the residual mass itself to shrink.
+    let market = generate(&SyntheticConfig::with_size(4_000, 250, 12, 3)).unwrap();
+    let graph = MatchGraph::build(&market.input, &GraphConfig::default()).unwrap();
+    let pushes = |beta| {
+        let top = TopK {
+            k: 50,
+            tolerance: 0.1,
+            degree_exponent: beta,
+            epsilon: 1e-7,
+        };
+        (1..=10)
+            .map(|b| {
+                let seed = [(NodeRef::Brand(BrandId(b)), 1.0)];
+                let got = ppr_top_k(&graph, &seed, 0.15, &top, is_creator).unwrap();
+                assert!(got.certified || beta < 1.0);
+                got.pushes
+            })
+            .sum::<usize>()
+    };
+    let (raw, corrected) = (pushes(0.0), pushes(1.0));
+    assert!(
+        corrected * 2 < raw,
+        "beta 1: {corrected} pushes, beta 0: {raw}"
+    );
+}
+
 fn random_market() -> impl Strategy<Value = (GraphInput, u64, f64)> {
     let creators =
         prop::collection::vec(prop::collection::vec((0u64..6, 0.1f64..5.0), 0..4), 1..12);
@@ -275,5 +423,17 @@ proptest! {
     fn push_within_bound_on_random_graphs((input, seed, eps) in random_market()) {
         let graph = MatchGraph::build(&input, &GraphConfig::default()).unwrap();
         assert_bound(&graph, &[(NodeRef::Brand(BrandId(seed)), 0.6), (NodeRef::Niche(NicheId(seed % 6)), 0.4)], 0.15, eps);
+    }
+
+    #[test]
+    fn top_k_within_bounds_on_random_graphs(
+        (input, seed, eps) in random_market(),
+        k in 1usize..6,
+        beta in 0.0f64..=1.0,
+        tolerance in 0.01f64..0.5,
+    ) {
+        let graph = MatchGraph::build(&input, &GraphConfig::default()).unwrap();
+        let top = TopK { k, tolerance, degree_exponent: beta, epsilon: eps };
+        assert_top_k(&graph, &[(NodeRef::Brand(BrandId(seed)), 1.0)], 0.15, &top);
     }
 }

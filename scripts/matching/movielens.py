@@ -17,8 +17,14 @@ Experiments/ML100K/) and pass the directory holding u.data, u.item and u.genre:
 import collections
 import datetime
 import json
+import math
 import sys
 from pathlib import Path
+
+
+def floor4(x: float) -> float:
+    """Rounds a share down to 4 decimals, so shares never add up to more than 1."""
+    return math.floor(x * 10_000) / 10_000
 
 
 def slug(name: str) -> str:
@@ -63,7 +69,7 @@ def main(src: Path, out: Path) -> None:
         records.append({
             "kind": "brands", "externalId": f"ml-u{user}", "name": f"MovieLens user {user}",
             "markets": ["US"],
-            "niches": [{"niche": slug(g), "weight": round(n / total, 4)} for g, n in top],
+            "niches": [{"niche": slug(g), "weight": floor4(n / total)} for g, n in top],
         })
     for item in sorted(movie_genres, key=int):
         gs = movie_genres[item]
@@ -71,7 +77,7 @@ def main(src: Path, out: Path) -> None:
             "kind": "creators", "externalId": f"ml-m{item}", "market": "US",
             "handle": f"movie_{item}", "displayName": None, "followers": 1000,
             "accountWeight": 0.5, "ecommerceCapable": True,
-            "niches": [{"niche": slug(g), "weight": round(1 / len(gs), 4)} for g in gs],
+            "niches": [{"niche": slug(g), "weight": floor4(1 / len(gs))} for g in gs],
         })
     for user, item, rating, ts in ratings:
         started = datetime.datetime.fromtimestamp(ts, datetime.UTC)

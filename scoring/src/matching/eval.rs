@@ -35,6 +35,9 @@ pub struct EvalConfig {
     pub max_queries: usize,
     /// L1 tolerance of the exact-PPR baseline. Default 1e-9.
     pub exact_tolerance: f64,
+    /// Methods to run, reported in this order. Default [`Method::ALL`]; leaving out exact PPR
+    /// (a power iteration over the whole graph per query) makes tuning runs much faster.
+    pub methods: Vec<Method>,
 }
 
 impl Default for EvalConfig {
@@ -45,6 +48,7 @@ impl Default for EvalConfig {
             seed: 7,
             max_queries: usize::MAX,
             exact_tolerance: 1e-9,
+            methods: Method::ALL.to_vec(),
         }
     }
 }
@@ -84,6 +88,10 @@ pub struct MethodReport {
     /// Mean GMV-weighted recall@K: the share of the hidden collaborations' GMV whose creator
     /// is in the top K, so rankings are judged on the value they would have recovered.
     pub gmv_recall_at_k: f64,
+    /// Median collaborations (distinct brands in the kept graph) of the creators it ranked in
+    /// the top K, over all queries: its degree profile, to compare with
+    /// [`EvalReport::hidden_median_collaborations`].
+    pub median_collaborations: f64,
     /// Wall time of each query, in query order.
     pub latencies: Vec<Duration>,
 }
@@ -108,7 +116,10 @@ pub struct EvalReport {
     pub k: usize,
     /// Number of brands evaluated.
     pub queries: usize,
-    /// One report per method, in [`Method::ALL`] order.
+    /// Median collaborations (distinct brands in the kept graph) of the hidden collaborators:
+    /// the degree profile a ranking should reproduce.
+    pub hidden_median_collaborations: f64,
+    /// One report per method, in [`EvalConfig::methods`] order.
     pub methods: Vec<MethodReport>,
 }
 
@@ -193,28 +204,53 @@ fn top_k(mut scored: Vec<(CreatorId, f64)>, k: usize) -> Vec<CreatorId> {
 /// A creator's node, id and niche vector (niche node, edge weight).
 type CreatorNiches = (u32, CreatorId, Vec<(u32, f64)>);
 
-/// Per-creator niche vectors, for the niche baselines.
+/// Per-creator niche vectors, for the niche baselines, and collaboration counts, for the
+/// degree profiles.
 struct NicheVectors {
     creators: Vec<CreatorNiches>,
+    collaborations: FxHashMap<CreatorId, usize>,
 }
 
 impl NicheVectors {
     fn new(graph: &MatchGraph) -> Self {
+        let mut collaborations = FxHashMap::default();
         let creators = (0..graph.node_count() as u32)
             .filter_map(|u| match graph.node(u) {
                 NodeRef::Creator(id) => {
                     let mut niches = Vec::new();
-                    graph.for_each_neighbor(u, |v, w| {
-                        if matches!(graph.node(v), NodeRef::Niche(_)) {
-                            niches.push((v, f64::from(w)));
-                        }
+                    let mut brands = 0;
+                    graph.for_each_neighbor(u, |v, w| match graph.node(v) {
+                        NodeRef::Niche(_) => niches.push((v, f64::from(w))),
+                        NodeRef::Brand(_) => brands += 1,
+                        NodeRef::Creator(_) => {}
                     });
+                    collaborations.insert(id, brands);
                     Some((u, id, niches))
                 }
                 _ => None,
             })
             .collect();
-        Self { creators }
+        Self {
+            creators,
+            collaborations,
+        }
+    }
+
+    /// Median collaboration count of `creators` (0 if empty).
+    fn median_collaborations(&self, creators: impl Iterator<Item = CreatorId>) -> f64 {
+        let mut counts: Vec<usize> = creators
+            .map(|c| self.collaborations.get(&c).copied().unwrap_or(0))
+            .collect();
+        if counts.is_empty() {
+            return 0.0;
+        }
+        counts.sort_unstable();
+        let mid = counts.len() / 2;
+        if counts.len().is_multiple_of(2) {
+            (counts[mid - 1] + counts[mid]) as f64 / 2.0
+        } else {
+            counts[mid] as f64
+        }
     }
 }
 
@@ -269,21 +305,24 @@ pub fn evaluate_held_out(
 
     let vectors = NicheVectors::new(&graph);
     let k = eval.k;
-    let mut rows: Vec<MethodReport> = Method::ALL
+    let mut rows: Vec<MethodReport> = eval
+        .methods
         .iter()
         .map(|&method| MethodReport {
             method,
             recall_at_k: 0.0,
             ndcg_at_k: 0.0,
             gmv_recall_at_k: 0.0,
+            median_collaborations: 0.0,
             latencies: Vec::with_capacity(queries.len()),
         })
         .collect();
+    let mut picked: Vec<Vec<CreatorId>> = vec![Vec::new(); rows.len()];
     for (brand, gmv) in &queries {
         let relevant: HashSet<CreatorId> = gmv.keys().copied().collect();
         let relevant = &relevant;
         let seed_node = NodeRef::Brand(*brand);
-        let seed = SeedContext::new(&graph, seed_node, config.rank.sibling_niche_credit)?;
+        let seed = SeedContext::new(&graph, seed_node)?;
         let existing: FxHashSet<u32> = {
             let mut set = FxHashSet::default();
             graph.for_each_neighbor(seed.idx, |v, _| {
@@ -291,7 +330,7 @@ pub fn evaluate_held_out(
             });
             set
         };
-        for row in &mut rows {
+        for (row, picked) in rows.iter_mut().zip(&mut picked) {
             let started = Instant::now();
             let ranked: Vec<CreatorId> = match row.method {
                 Method::Ours => {
@@ -321,20 +360,13 @@ pub fn evaluate_held_out(
                     top_k(scored, k)
                 }
                 Method::NicheCosine => {
-                    let norm = |v: &[(u32, f64)]| v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-                    let brand_norm = norm(&seed.niches);
                     let scored = vectors
                         .creators
                         .iter()
                         .filter(|(u, _, _)| !existing.contains(u))
                         .filter_map(|(_, id, niches)| {
-                            let dot: f64 = niches
-                                .iter()
-                                .filter_map(|(n, w)| {
-                                    seed.niches.iter().find(|(s, _)| s == n).map(|(_, b)| w * b)
-                                })
-                                .sum();
-                            (dot > 0.0).then(|| (*id, dot / (norm(niches) * brand_norm)))
+                            let cosine = seed.niche_cosine(niches);
+                            (cosine > 0.0).then_some((*id, cosine))
                         })
                         .collect();
                     top_k(scored, k)
@@ -361,17 +393,21 @@ pub fn evaluate_held_out(
             row.recall_at_k += recall_at_k(&ranked, relevant, k);
             row.ndcg_at_k += ndcg_at_k(&ranked, relevant, k);
             row.gmv_recall_at_k += gmv_recall_at_k(&ranked, gmv, k);
+            picked.extend(ranked);
         }
     }
     let n = queries.len().max(1) as f64;
-    for row in &mut rows {
+    for (row, picked) in rows.iter_mut().zip(picked) {
         row.recall_at_k /= n;
         row.ndcg_at_k /= n;
         row.gmv_recall_at_k /= n;
+        row.median_collaborations = vectors.median_collaborations(picked.into_iter());
     }
     Ok(EvalReport {
         k,
         queries: queries.len(),
+        hidden_median_collaborations: vectors
+            .median_collaborations(queries.iter().flat_map(|(_, gmv)| gmv.keys().copied())),
         methods: rows,
     })
 }

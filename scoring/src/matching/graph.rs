@@ -75,6 +75,9 @@ struct Base {
     /// Weighted degrees summed in f64 from the stored f32 weights, so transition
     /// probabilities out of a node sum to 1 to rounding.
     wdeg: Vec<f64>,
+    /// Largest weighted degree of a creator: bounds the PPR still to arrive at creators a push
+    /// never reached.
+    max_creator_wdeg: f64,
     nodes: Vec<NodeRef>,
     index: FxHashMap<NodeRef, u32>,
     parents: FxHashMap<NicheId, NicheId>,
@@ -94,6 +97,8 @@ struct Overlay {
     index: FxHashMap<NodeRef, u32>,
     deltas: FxHashMap<u32, Arc<NodeDelta>>,
     edge_entries: isize,
+    /// Largest weighted degree of a changed creator.
+    max_creator_wdeg: f64,
 }
 
 /// An immutable snapshot of the matching graph; cloning it is two `Arc` clones.
@@ -195,6 +200,21 @@ impl MatchGraph {
         for update in updates {
             overlay.apply(&self.base, &self.config, update)?;
         }
+        let base_len = self.base.nodes.len();
+        overlay.max_creator_wdeg = overlay
+            .deltas
+            .iter()
+            .filter(|(u, _)| {
+                let u = **u as usize;
+                let node = self
+                    .base
+                    .nodes
+                    .get(u)
+                    .unwrap_or_else(|| &overlay.nodes[u - base_len]);
+                matches!(node, NodeRef::Creator(_))
+            })
+            .map(|(_, d)| d.wdeg)
+            .fold(0.0, f64::max);
         Ok(Self {
             base: Arc::clone(&self.base),
             overlay: Arc::new(overlay),
@@ -298,6 +318,14 @@ impl MatchGraph {
             Some(node) => *node,
             None => self.overlay.nodes[u - self.base.nodes.len()],
         }
+    }
+
+    /// An upper bound on every creator's weighted degree (exact after a build or compaction;
+    /// after updates it may still count a creator's replaced, heavier niche edges).
+    pub(crate) fn max_creator_wdeg(&self) -> f64 {
+        self.base
+            .max_creator_wdeg
+            .max(self.overlay.max_creator_wdeg)
     }
 
     /// Weighted degree (sum of edge weights) at an internal index.
@@ -432,10 +460,17 @@ fn assemble(
                 .map(|&w| f64::from(w))
                 .sum::<f64>()
         })
-        .collect();
+        .collect::<Vec<f64>>();
+    let max_creator_wdeg = nodes
+        .iter()
+        .zip(&wdeg)
+        .filter(|(node, _)| matches!(node, NodeRef::Creator(_)))
+        .map(|(_, &w)| w)
+        .fold(0.0, f64::max);
     Ok(Base {
         csr,
         wdeg,
+        max_creator_wdeg,
         nodes,
         index,
         parents,

@@ -37,7 +37,7 @@ pub use input::{
     BrandId, BrandInput, CollaborationInput, CreatorDirectory, CreatorId, CreatorInput,
     CreatorProfile, GraphInput, NameBook, Names, NicheId, NicheInput, NicheShare,
 };
-pub use ppr::{ppr_exact, ppr_forward_push};
+pub use ppr::{TopK, TopKEstimate, ppr_exact, ppr_forward_push, ppr_top_k};
 pub use query::{
     Component, CreatorMatch, Cursor, LookalikeQuery, MatchFilters, MatchPage, MatchQuery,
     PageRequest, PageStart, PathExplanation, ScoreComponent,

@@ -39,6 +39,79 @@ pub(crate) struct Push {
     pub pushes: usize,
     /// Whether every residual fell under its threshold (false if `max_pushes` was hit).
     pub converged: bool,
+    /// Whether the top-K certificate held when the push stopped (false without one).
+    pub certified: bool,
+    /// The residual left, which bounds every estimate's error.
+    pub residual: Residual,
+}
+
+/// The residual mass a push left, which bounds the error of every estimate.
+///
+/// On an undirected graph `W(u) * ppr_u(v) = W(v) * ppr_v(u)`, so the mass still to arrive at
+/// `v`, `sum_u r(u) * ppr_u(v)`, is at most `W(v) * max_u r(u) / W(u)`, and at most
+/// `sum_u r(u)` because `ppr_u(v) <= 1`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Residual {
+    /// `sum_u r(u)`.
+    pub total: f64,
+    /// `max_u r(u) / W(u)` (below the last threshold once converged).
+    pub max_ratio: f64,
+}
+
+impl Residual {
+    /// Bound on `ppr(v) - p(v)` for a node of weighted degree `wdeg`.
+    pub fn raw_bound(&self, wdeg: f64) -> f64 {
+        self.total.min(self.max_ratio * wdeg)
+    }
+
+    /// Bound on the error of the degree-corrected score `p / W^beta` at weighted degree `wdeg`.
+    pub fn bound(&self, wdeg: f64, beta: f64) -> f64 {
+        if wdeg > 0.0 {
+            self.raw_bound(wdeg) / wdeg.powf(beta)
+        } else {
+            0.0
+        }
+    }
+
+    /// The same bound for a node the push never reached, whose degree is only known to be at
+    /// most `max_wdeg`: `min(R, rho * W) / W^beta` grows with `W` up to `W = R / rho`, where
+    /// it peaks at `R^(1-beta) * rho^beta`.
+    pub fn unreached_bound(&self, max_wdeg: f64, beta: f64) -> f64 {
+        if self.max_ratio * max_wdeg < self.total {
+            self.bound(max_wdeg, beta)
+        } else {
+            self.total.powf(1.0 - beta) * self.max_ratio.powf(beta)
+        }
+    }
+}
+
+/// Degree-corrected score `p / W^beta` (`p` itself for a node without edges).
+pub(crate) fn corrected(p: f64, wdeg: f64, beta: f64) -> f64 {
+    if wdeg > 0.0 { p / wdeg.powf(beta) } else { p }
+}
+
+/// Whether estimates with error bounds settle the top K (see [`TopK`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Certificate {
+    certified: bool,
+}
+
+impl Certificate {
+    /// `scored` holds (estimate, error bound) of every reached candidate; `unreached` bounds
+    /// every candidate not among them.
+    fn of(scored: &mut [(f64, f64)], k: usize, tolerance: f64, unreached: f64) -> Self {
+        if k == 0 || scored.len() < k {
+            return Self { certified: false };
+        }
+        // Linear-time selection: the K best first, the K-th at k - 1, the rest after it.
+        let (_, &mut (kth, _), rest) =
+            scored.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+        let rest_upper = rest.iter().map(|(p, e)| p + e).fold(unreached, f64::max);
+        let worst = scored.iter().map(|e| e.1).fold(unreached, f64::max);
+        Self {
+            certified: kth > rest_upper || worst <= tolerance * kth,
+        }
+    }
 }
 
 impl Push {
@@ -67,6 +140,22 @@ fn check_params(alpha: f64, epsilon: f64) -> Result<()> {
         return Err(MatchError::InvalidConfig {
             field: "ppr.epsilon",
             reason: format!("must be within (0, 1), got {epsilon}"),
+        });
+    }
+    Ok(())
+}
+
+fn check_top_k(tolerance: f64, degree_exponent: f64) -> Result<()> {
+    if !(tolerance.is_finite() && tolerance > 0.0) {
+        return Err(MatchError::InvalidConfig {
+            field: "ppr.top_k_tolerance",
+            reason: format!("must be a finite number > 0, got {tolerance}"),
+        });
+    }
+    if !(0.0..=1.0).contains(&degree_exponent) {
+        return Err(MatchError::InvalidConfig {
+            field: "ppr.degree_exponent",
+            reason: format!("must be within [0, 1], got {degree_exponent}"),
         });
     }
     Ok(())
@@ -145,6 +234,95 @@ impl Workspace {
         }
     }
 
+    /// Pushes queued nodes until every residual is below `epsilon * W` (true) or `max_pushes`
+    /// is reached (false).
+    fn drain(
+        &mut self,
+        graph: &MatchGraph,
+        alpha: f64,
+        epsilon: f64,
+        max_pushes: usize,
+        pushes: &mut usize,
+    ) -> bool {
+        while let Some(u) = self.queue.pop_front() {
+            let i = u as usize;
+            self.flags[i] &= !QUEUED;
+            let (r, w) = (self.r[i], self.wdeg[i]);
+            if w > 0.0 && r < epsilon * w {
+                continue;
+            }
+            if *pushes == max_pushes {
+                return false;
+            }
+            *pushes += 1;
+            self.r[i] = 0.0;
+            if w <= 0.0 {
+                self.p[i] += r;
+                continue;
+            }
+            self.p[i] += alpha * r;
+            let spread = (1.0 - alpha) * r / w;
+            graph.for_each_neighbor(u, |v, wv| {
+                self.touch(graph, v);
+                let j = v as usize;
+                self.r[j] += spread * f64::from(wv);
+                if self.wdeg[j] <= 0.0 || self.r[j] >= epsilon * self.wdeg[j] {
+                    self.enqueue(v);
+                }
+            });
+        }
+        true
+    }
+
+    /// Queues every touched node whose residual is at or above a new, lower threshold.
+    fn requeue(&mut self, epsilon: f64) {
+        for k in 0..self.touched.len() {
+            let u = self.touched[k];
+            let i = u as usize;
+            if self.r[i] > 0.0 && self.r[i] >= epsilon * self.wdeg[i] {
+                self.enqueue(u);
+            }
+        }
+    }
+
+    /// The residual left, which bounds every estimate's error.
+    fn residual(&self) -> Residual {
+        let mut out = Residual::default();
+        for &u in &self.touched {
+            let i = u as usize;
+            if self.r[i] > 0.0 {
+                out.total += self.r[i];
+                out.max_ratio = out.max_ratio.max(self.r[i] / self.wdeg[i]);
+            }
+        }
+        out
+    }
+
+    /// The top-K certificate of the current estimates (see [`TopK`]); candidates are creators,
+    /// whose weighted degree is at most `max_wdeg`.
+    fn certificate(&self, ranked: &Ranked, max_wdeg: f64) -> Certificate {
+        let residual = self.residual();
+        let beta = ranked.degree_exponent;
+        let mut scored: Vec<(f64, f64)> = self
+            .touched
+            .iter()
+            .filter(|&&u| (ranked.candidate)(u))
+            .map(|&u| {
+                let i = u as usize;
+                (
+                    corrected(self.p[i], self.wdeg[i], beta),
+                    residual.bound(self.wdeg[i], beta),
+                )
+            })
+            .collect();
+        Certificate::of(
+            &mut scored,
+            ranked.k,
+            ranked.tolerance,
+            residual.unreached_bound(max_wdeg, beta),
+        )
+    }
+
     /// Collects the estimates and clears every touched entry for the next query.
     fn finish(&mut self) -> Vec<(u32, Reached)> {
         self.touched.sort_unstable();
@@ -170,13 +348,35 @@ impl Workspace {
     }
 }
 
-/// Forward push from a restart distribution over internal indices.
+/// What the top-K stopping rule ranks and how tight it must be (see [`TopK`] for the rule).
+pub(crate) struct Ranked<'a> {
+    /// Size of the set to certify.
+    pub k: usize,
+    /// Relative tolerance `delta`.
+    pub tolerance: f64,
+    /// Degree exponent `beta` of the ranked score `ppr / W^beta`.
+    pub degree_exponent: f64,
+    /// Whether a node may be ranked: only creators (the query may return), whose weighted
+    /// degrees bound the unreached ones'.
+    pub candidate: &'a dyn Fn(u32) -> bool,
+}
+
+/// First threshold of a refining push: coarse enough to cost at most `1 / (alpha * 1e-3)` edge
+/// visits, so a seed whose top K separates early pays little.
+const START_EPSILON: f64 = 1e-3;
+/// Each refinement round divides the threshold by this.
+const REFINE_FACTOR: f64 = 4.0;
+
+/// Forward push from a restart distribution over internal indices. Without `ranked` it pushes
+/// to `epsilon`; with it, it starts at [`START_EPSILON`] and refines by [`REFINE_FACTOR`] until
+/// the top-K certificate holds or `epsilon` is reached.
 pub(crate) fn push(
     graph: &MatchGraph,
     restart: &[(u32, f64)],
     alpha: f64,
     epsilon: f64,
     max_pushes: usize,
+    ranked: Option<&Ranked>,
 ) -> Push {
     WORKSPACE.with_borrow_mut(|ws| {
         ws.grow(graph.node_count());
@@ -185,40 +385,30 @@ pub(crate) fn push(
             ws.r[u as usize] += m;
             ws.enqueue(u);
         }
+        let mut threshold = match ranked {
+            Some(_) => START_EPSILON.max(epsilon),
+            None => epsilon,
+        };
         let mut pushes = 0;
-        let mut converged = true;
-        while let Some(u) = ws.queue.pop_front() {
-            let i = u as usize;
-            ws.flags[i] &= !QUEUED;
-            let (r, w) = (ws.r[i], ws.wdeg[i]);
-            if w > 0.0 && r < epsilon * w {
-                continue;
+        let (converged, certified) = loop {
+            let converged = ws.drain(graph, alpha, threshold, max_pushes, &mut pushes);
+            let Some(ranked) = ranked else {
+                break (converged, false);
+            };
+            let certified = converged && ws.certificate(ranked, graph.max_creator_wdeg()).certified;
+            if !converged || certified || threshold <= epsilon {
+                break (converged, certified);
             }
-            if pushes == max_pushes {
-                converged = false;
-                break;
-            }
-            pushes += 1;
-            ws.r[i] = 0.0;
-            if w <= 0.0 {
-                ws.p[i] += r;
-                continue;
-            }
-            ws.p[i] += alpha * r;
-            let spread = (1.0 - alpha) * r / w;
-            graph.for_each_neighbor(u, |v, wv| {
-                ws.touch(graph, v);
-                let j = v as usize;
-                ws.r[j] += spread * f64::from(wv);
-                if ws.wdeg[j] <= 0.0 || ws.r[j] >= epsilon * ws.wdeg[j] {
-                    ws.enqueue(v);
-                }
-            });
-        }
+            threshold = (threshold / REFINE_FACTOR).max(epsilon);
+            ws.requeue(threshold);
+        };
+        let residual = ws.residual();
         Push {
             reached: ws.finish(),
             pushes,
             converged,
+            certified,
+            residual,
         }
     })
 }
@@ -234,12 +424,115 @@ pub fn ppr_forward_push(
 ) -> Result<HashMap<NodeRef, f64>> {
     check_params(alpha, epsilon)?;
     let restart = restart_of(graph, seeds)?;
-    let result = push(graph, &restart, alpha, epsilon, usize::MAX);
+    let result = push(graph, &restart, alpha, epsilon, usize::MAX, None);
     Ok(result
         .reached
         .iter()
         .map(|&(u, r)| (graph.node(u), r.p))
         .collect())
+}
+
+/// The top-K stopping rule of a refining forward push, and the guarantee it gives.
+///
+/// The ranked score is degree-corrected PPR, `s(v) = ppr(v) / W(v)^beta`. After pushing to a
+/// threshold, every node's estimate `s^(v)` satisfies `s^(v) <= s(v) <= s^(v) + e(v)` with
+/// `e(v) = min(R, rho * W(v)) / W(v)^beta` (see the residual bound: `R` the residual mass
+/// left, `rho` the largest residual per unit of degree), and every creator the push never
+/// reached has `s(v)` at most that bound at the largest creator degree (at most
+/// `R^(1-beta) * rho^beta`). The push starts coarse and divides its
+/// threshold by 4 until, among the candidates, with `s_K` the K-th largest estimate:
+///
+/// * **separated**: every estimate outside the top K plus its bound is below `s_K`; then the
+///   top K by estimate is exactly the true top K (as a set), or
+/// * **tight**: every bound is at most `tolerance * s_K`; then fewer than K candidates have a
+///   true score above `(1 + tolerance) * s_K`, so every returned one scores at least
+///   `1 / (1 + tolerance)` of the true K-th score, and each estimate is within
+///   `tolerance * s_K` of the truth.
+///
+/// If neither holds at `epsilon` (the finest threshold, which bounds the cost at
+/// `1 / (alpha * epsilon)` edge visits) the result is returned uncertified, still within its
+/// bounds. Raw PPR (`beta = 0`) is the costly case: the bound of a high-degree node grows with
+/// its degree; at `beta = 1` every bound is `rho`, below the threshold, so the rule stops
+/// earliest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopK {
+    /// Size of the certified set.
+    pub k: usize,
+    /// Relative tolerance of the tight rule, > 0.
+    pub tolerance: f64,
+    /// `beta` in [0, 1].
+    pub degree_exponent: f64,
+    /// Finest push threshold, in (0, 1).
+    pub epsilon: f64,
+}
+
+/// Degree-corrected estimates of a refining push ([`ppr_top_k`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopKEstimate {
+    /// Every reached candidate with its estimate of `ppr / W^beta` and that estimate's error
+    /// bound, best first.
+    pub scores: Vec<(NodeRef, f64, f64)>,
+    /// Upper bound on the score of every candidate not in `scores`.
+    pub unreached_bound: f64,
+    /// Whether the push stopped on the separated or the tight rule of [`TopK`].
+    pub certified: bool,
+    /// Push operations performed.
+    pub pushes: usize,
+}
+
+/// Degree-corrected personalised PageRank from `seeds`, pushed until the top `top.k` of the
+/// creators `candidate` accepts is certified ([`TopK`] states the guarantee) or `top.epsilon`
+/// is reached.
+pub fn ppr_top_k(
+    graph: &MatchGraph,
+    seeds: &[(NodeRef, f64)],
+    alpha: f64,
+    top: &TopK,
+    candidate: impl Fn(NodeRef) -> bool,
+) -> Result<TopKEstimate> {
+    check_params(alpha, top.epsilon)?;
+    check_top_k(top.tolerance, top.degree_exponent)?;
+    let restart = restart_of(graph, seeds)?;
+    let accept = |u: u32| {
+        let node = graph.node(u);
+        matches!(node, NodeRef::Creator(_)) && candidate(node)
+    };
+    let ranked = Ranked {
+        k: top.k,
+        tolerance: top.tolerance,
+        degree_exponent: top.degree_exponent,
+        candidate: &accept,
+    };
+    let result = push(
+        graph,
+        &restart,
+        alpha,
+        top.epsilon,
+        usize::MAX,
+        Some(&ranked),
+    );
+    let beta = top.degree_exponent;
+    let mut scores: Vec<(NodeRef, f64, f64)> = result
+        .reached
+        .iter()
+        .filter(|(u, _)| accept(*u))
+        .map(|&(u, r)| {
+            (
+                graph.node(u),
+                corrected(r.p, r.wdeg, beta),
+                result.residual.bound(r.wdeg, beta),
+            )
+        })
+        .collect();
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(TopKEstimate {
+        scores,
+        unreached_bound: result
+            .residual
+            .unreached_bound(graph.max_creator_wdeg(), beta),
+        certified: result.certified,
+        pushes: result.pushes,
+    })
 }
 
 /// Exact personalised PageRank by power iteration over the whole graph, iterated until the L1

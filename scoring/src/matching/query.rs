@@ -133,7 +133,7 @@ pub enum Component {
     /// Degree-corrected PPR from the seed, relative to the best eligible candidate's before
     /// filters (so a filter never changes a creator's score; see `rank.proximity_exponent`).
     Proximity,
-    /// Share of the creator's content in the seed's niches (partial credit for siblings).
+    /// Cosine of the creator's and the seed's niche vectors.
     NicheFocus,
     /// Content score / 100.
     Content,
@@ -216,4 +216,7 @@ pub struct MatchPage {
     pub pushes: usize,
     /// False if the push hit `ppr.max_pushes` before reaching the asked accuracy.
     pub converged: bool,
+    /// Whether the push certified the top `ppr.top_k` proximities (`TopK` states the
+    /// guarantee) before reaching `ppr.epsilon`.
+    pub certified: bool,
 }

@@ -4,10 +4,9 @@
 use super::config::MatchConfig;
 use super::error::{MatchError, Result};
 use super::explain::Explainer;
-use super::fx::FxHashMap;
 use super::graph::{MatchGraph, NodeRef, unknown};
 use super::input::{CreatorDirectory, CreatorId, CreatorProfile, Names, NicheId};
-use super::ppr::{Push, push};
+use super::ppr::{Push, Ranked, corrected, push};
 use super::query::{
     Component, CreatorMatch, LookalikeQuery, MatchFilters, MatchPage, MatchQuery, PageRequest,
     PageStart, ScoreComponent,
@@ -22,59 +21,58 @@ pub(crate) struct SeedContext {
     pub idx: u32,
     /// Its niches with their normalised weights.
     pub niches: Vec<(u32, f64)>,
-    /// Credit in [0, 1] per niche for content there (1 for the seed's own niches).
-    pub relevance: FxHashMap<u32, f64>,
+    /// Euclidean norm of `niches`' weights.
+    niche_norm: f64,
+    /// Its collaborations (brand-creator edges): how much graph evidence it has.
+    pub collaborations: usize,
 }
 
 impl SeedContext {
-    pub(crate) fn new(graph: &MatchGraph, node: NodeRef, sibling_credit: f64) -> Result<Self> {
+    pub(crate) fn new(graph: &MatchGraph, node: NodeRef) -> Result<Self> {
         let idx = graph.index_of(node).ok_or_else(|| unknown(node))?;
         let mut niches = Vec::new();
+        let mut collaborations = 0;
         graph.for_each_neighbor(idx, |v, w| {
             if matches!(graph.node(v), NodeRef::Niche(_)) {
                 niches.push((v, f64::from(w)));
+            } else {
+                collaborations += 1;
             }
         });
         let total: f64 = niches.iter().map(|(_, w)| w).sum();
         for entry in &mut niches {
             entry.1 /= total;
         }
-        let mut relevance = FxHashMap::default();
-        let mut credit = |v: u32, c: f64| {
-            let e = relevance.entry(v).or_insert(0.0);
-            *e = c.max(*e);
-        };
-        for &(n, _) in &niches {
-            credit(n, 1.0);
-            let NodeRef::Niche(id) = graph.node(n) else {
-                continue;
-            };
-            // Children of a seed niche count fully; siblings and the parent partially.
-            let parent = graph
-                .niche_parent(id)
-                .and_then(|p| graph.index_of(NodeRef::Niche(p)));
-            graph.for_each_neighbor(n, |v, _| {
-                if let NodeRef::Niche(child) = graph.node(v)
-                    && graph.niche_parent(child) == Some(id)
-                {
-                    credit(v, 1.0);
-                }
-            });
-            if let Some(p) = parent {
-                credit(p, sibling_credit);
-                graph.for_each_neighbor(p, |v, _| {
-                    if matches!(graph.node(v), NodeRef::Niche(_)) {
-                        credit(v, sibling_credit);
-                    }
-                });
-            }
-        }
+        let niche_norm = niches.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         Ok(Self {
             node,
             idx,
             niches,
-            relevance,
+            niche_norm,
+            collaborations,
         })
+    }
+
+    /// Cosine of the seed's niche vector and a creator's (niche node, weight) vector, in
+    /// [0, 1]; 0 when either has no niches.
+    pub(crate) fn niche_cosine(&self, creator: &[(u32, f64)]) -> f64 {
+        let dot: f64 = creator
+            .iter()
+            .filter_map(|(n, w)| self.niches.iter().find(|(s, _)| s == n).map(|(_, b)| w * b))
+            .sum();
+        let norm = creator.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        if dot > 0.0 {
+            (dot / (norm * self.niche_norm)).min(1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of the proximity weight the seed's graph evidence earns: `n / (n + n0)` for `n`
+    /// collaborations (1 when `n0` is 0); the rest moves to niche focus.
+    pub(crate) fn graph_share(&self, n0: f64) -> f64 {
+        let n = self.collaborations as f64;
+        if n0 > 0.0 { n / (n + n0) } else { 1.0 }
     }
 
     /// Restart distribution: the seed, plus `niche_share` of the mass over its niches.
@@ -108,6 +106,9 @@ pub(crate) struct Ranking {
     pub seed: SeedContext,
     pub push: Push,
     pub ranked: Vec<Scored>,
+    /// The blend weights of this query (normalised, graph evidence shifted to niche focus
+    /// for a thin seed), in [`Component::ALL`] order.
+    pub weights: [f64; 6],
 }
 
 fn passes(graph: &MatchGraph, idx: u32, p: &CreatorProfile, f: &MatchFilters) -> bool {
@@ -197,7 +198,19 @@ fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> ([f64; 4], f64)
     )
 }
 
-/// Scores every creator the push reached from `seed`, filters and orders them.
+/// The blend weights of a query, normalised: `weights.proximity` times the seed's graph share
+/// stays on proximity, the rest joins niche focus.
+fn query_weights(seed: &SeedContext, config: &MatchConfig) -> [f64; 6] {
+    let mut weights = config.weights.as_array();
+    let graph_share = seed.graph_share(config.rank.niche_prior_collaborations);
+    weights[1] += weights[0] * (1.0 - graph_share);
+    weights[0] *= graph_share;
+    let sum: f64 = weights.iter().sum();
+    weights.map(|w| w / sum)
+}
+
+/// Scores every creator the push reached from `seed`, and every member of the seed's niches,
+/// filters and orders them.
 pub(crate) fn rank(
     graph: &MatchGraph,
     directory: &dyn CreatorDirectory,
@@ -209,79 +222,116 @@ pub(crate) fn rank(
     config.validate()?;
     check_filters(filters)?;
     let ppr = &config.ppr;
-    let seed = SeedContext::new(graph, seed_node, config.rank.sibling_niche_credit)?;
+    let seed = SeedContext::new(graph, seed_node)?;
+    let is_brand_seed = matches!(seed_node, NodeRef::Brand(_));
+    let existing = |u: u32| is_brand_seed && graph.weight_between(seed.idx, u) > 0.0;
+    // A creator this query may return, with its profile.
+    let eligible = |u: u32| -> Option<(CreatorId, &CreatorProfile)> {
+        let NodeRef::Creator(id) = graph.node(u) else {
+            return None;
+        };
+        if u == seed.idx || (!include_existing && existing(u)) {
+            return None;
+        }
+        let profile = directory.profile(id)?;
+        passes(graph, u, profile, filters).then_some((id, profile))
+    };
+    let candidate = |u: u32| eligible(u).is_some();
     let push = push(
         graph,
         &seed.restart(ppr.niche_restart_share),
         ppr.alpha,
         ppr.epsilon,
         ppr.max_pushes,
+        Some(&Ranked {
+            k: ppr.top_k,
+            tolerance: ppr.top_k_tolerance,
+            degree_exponent: ppr.degree_exponent,
+            candidate: &candidate,
+        }),
     );
-    let is_brand_seed = matches!(seed_node, NodeRef::Brand(_));
-    // Eligible creators with their degree-corrected proximity.
-    let mut eligible = Vec::new();
-    for &(u, slot) in &push.reached {
-        let NodeRef::Creator(id) = graph.node(u) else {
-            continue;
-        };
-        if u == seed.idx {
-            continue;
+    let weights = query_weights(&seed, config);
+    // Reached creators, then members of the seed's niches the push did not reach (niche
+    // evidence alone), once each.
+    let mut members: Vec<u32> = Vec::new();
+    if weights[1] > 0.0 {
+        for &(n, _) in &seed.niches {
+            graph.for_each_neighbor(n, |v, _| {
+                if matches!(graph.node(v), NodeRef::Creator(_)) && push.get(v).is_none() {
+                    members.push(v);
+                }
+            });
         }
-        let existing = is_brand_seed && graph.weight_between(seed.idx, u) > 0.0;
-        if existing && !include_existing {
-            continue;
-        }
-        let corrected = if slot.wdeg > 0.0 {
-            slot.p / slot.wdeg.powf(ppr.degree_exponent)
-        } else {
-            slot.p
-        };
-        eligible.push((u, id, corrected, existing, slot));
+        members.sort_unstable();
+        members.dedup();
     }
-    let best = eligible.iter().map(|e| e.2).fold(0.0, f64::max);
-    let weights = config.weights.as_array();
-    let weight_sum: f64 = weights.iter().sum();
-    let cnw = graph.config().creator_niche_weight;
-    let mut ranked = Vec::with_capacity(eligible.len());
-    for (u, creator, corrected, existing, slot) in eligible {
-        let Some(profile) = directory.profile(creator) else {
+    let candidates = push
+        .reached
+        .iter()
+        .map(|&(u, slot)| (u, slot.p))
+        .chain(members.iter().map(|&u| (u, 0.0)));
+    // Proximity is relative to the best creator before filters, so a filter never changes a
+    // creator's score.
+    let best = push
+        .reached
+        .iter()
+        .filter(|(u, _)| {
+            matches!(graph.node(*u), NodeRef::Creator(_))
+                && *u != seed.idx
+                && (include_existing || !existing(*u))
+        })
+        .map(|(_, slot)| corrected(slot.p, slot.wdeg, ppr.degree_exponent))
+        .fold(0.0, f64::max);
+    let residual = push.residual;
+    let mut niches = Vec::new();
+    let mut ranked = Vec::new();
+    for (u, p) in candidates {
+        let Some((creator, profile)) = eligible(u) else {
             continue;
         };
-        if !passes(graph, u, profile, filters) {
-            continue;
-        }
-        let mut focus = 0.0;
+        let wdeg = graph.wdeg(u);
+        niches.clear();
         graph.for_each_neighbor(u, |v, w| {
-            if let Some(c) = seed.relevance.get(&v) {
-                focus += c * f64::from(w) / cnw;
+            if matches!(graph.node(v), NodeRef::Niche(_)) {
+                niches.push((v, f64::from(w)));
             }
         });
         let ([content, ltv, active, reliability], completeness) = attribute_values(profile, config);
         let values = [
             if best > 0.0 {
-                (corrected / best).powf(config.rank.proximity_exponent)
+                (corrected(p, wdeg, ppr.degree_exponent) / best)
+                    .powf(config.rank.proximity_exponent)
             } else {
                 0.0
             },
-            focus.clamp(0.0, 1.0),
+            seed.niche_cosine(&niches),
             content,
             ltv,
             active,
             reliability,
         ];
-        let score = values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>() / weight_sum;
-        let certainty = slot.p / (slot.p + ppr.epsilon * slot.wdeg);
+        let score = values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>();
+        let certainty = if p > 0.0 {
+            p / (p + residual.raw_bound(wdeg))
+        } else {
+            0.0
+        };
         ranked.push(Scored {
             idx: u,
             creator,
             score,
             values,
             confidence: 0.5 * certainty + 0.5 * completeness,
-            existing,
+            existing: existing(u),
         });
     }
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.creator.cmp(&b.creator)));
-    Ok(Ranking { seed, push, ranked })
+    Ok(Ranking {
+        seed,
+        push,
+        ranked,
+        weights,
+    })
 }
 
 fn page_bounds(ranked: &[Scored], page: &PageRequest, max: usize) -> Result<(usize, usize)> {
@@ -308,8 +358,6 @@ fn to_page(
     config: &MatchConfig,
 ) -> Result<MatchPage> {
     let (start, end) = page_bounds(&ranking.ranked, page, config.rank.max_page_size)?;
-    let weights = config.weights.as_array();
-    let weight_sum: f64 = weights.iter().sum();
     let explainer = Explainer::new(graph, names, ranking, config);
     let items: Vec<CreatorMatch> = ranking.ranked[start..end]
         .iter()
@@ -318,9 +366,8 @@ fn to_page(
             score: s.score,
             components: Component::ALL
                 .iter()
-                .zip(s.values.iter().zip(&weights))
-                .map(|(&component, (&value, &w))| {
-                    let weight = w / weight_sum;
+                .zip(s.values.iter().zip(&ranking.weights))
+                .map(|(&component, (&value, &weight))| {
                     let contribution = weight * value;
                     ScoreComponent {
                         component,
@@ -353,6 +400,7 @@ fn to_page(
         next_cursor,
         pushes: ranking.push.pushes,
         converged: ranking.push.converged,
+        certified: ranking.push.certified,
     })
 }
 
