@@ -105,18 +105,39 @@ pub fn is_contention(err: &DbErr) -> bool {
     )
 }
 
-/// Whether a database error means the database could not be reached at all (connection
-/// refused or lost, no connection free within the acquire timeout, the pool closed).
-pub fn is_unavailable(err: &DbErr) -> bool {
+/// What to tell a client when a database error means the database cannot serve writes or
+/// reads at all, rather than anything about the request: unreachable (connection refused or
+/// lost, no connection free within the acquire timeout), out of disk (SQLite 13, PostgreSQL
+/// 53100), or read-only (SQLite 8 and its extended codes, PostgreSQL 25006). A transaction that
+/// fails this way is rolled back whole.
+pub fn outage(err: &DbErr) -> Option<&'static str> {
     use sea_orm::RuntimeErr;
     use sea_orm::sqlx::Error;
-    match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            **e,
-            Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed
-        ),
-        _ => false,
+    const UNREACHABLE: &str =
+        "the database is unavailable right now; retry in a few seconds (batches are idempotent)";
+    const FULL: &str = "the database is out of disk space: nothing of this request was written; \
+                        retry once an operator has freed space";
+    const READ_ONLY: &str =
+        "the database is read-only: nothing of this request was written; ask an operator";
+    let e = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(UNREACHABLE),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return None,
+    };
+    match &**e {
+        Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => {
+            Some(UNREACHABLE)
+        }
+        Error::Database(d) => match d.code()?.as_ref() {
+            "53100" => Some(FULL),
+            "25006" => Some(READ_ONLY),
+            code => match code.parse::<i32>().ok()? & 0xff {
+                13 => Some(FULL),
+                8 => Some(READ_ONLY),
+                _ => None,
+            },
+        },
+        _ => None,
     }
 }
 

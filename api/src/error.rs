@@ -32,9 +32,9 @@ pub enum ApiError {
     Contended(String),
     /// The caller's budget of cost points cannot pay for the request now (HTTP 429).
     Throttled(String),
-    /// The database cannot be reached (down, restarting, every connection busy): the request
-    /// may be sent again once `/readyz` answers.
-    Unavailable(String),
+    /// The database cannot serve the request (down, restarting, every connection busy, out of
+    /// disk, read-only): what the client is told, and the detail for the log.
+    Unavailable(&'static str, String),
     /// Anything else; the detail goes to the log only.
     Internal(String),
 }
@@ -49,7 +49,7 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) | Self::Contended(_) => "CONFLICT",
             Self::Throttled(_) => "RATE_LIMITED",
-            Self::Unavailable(_) | Self::Internal(_) => "INTERNAL",
+            Self::Unavailable(..) | Self::Internal(_) => "INTERNAL",
         }
     }
 
@@ -66,9 +66,7 @@ impl ApiError {
             Self::Contended(_) => {
                 "a concurrent write changed the same rows first; send the request again"
             }
-            Self::Unavailable(_) => {
-                "the database is unavailable right now; retry in a few seconds (batches are idempotent)"
-            }
+            Self::Unavailable(why, _) => why,
             Self::Internal(_) => "internal error; the request was logged",
         }
     }
@@ -99,9 +97,9 @@ impl From<sea_orm::DbErr> for ApiError {
             tracing::info!(error = %err, "write contention");
             return Self::Contended(err.to_string());
         }
-        if crate::db::is_unavailable(&err) {
+        if let Some(why) = crate::db::outage(&err) {
             tracing::warn!(error = %err, "database unavailable");
-            return Self::Unavailable(err.to_string());
+            return Self::Unavailable(why, err.to_string());
         }
         tracing::error!(error = %err, "database error");
         Self::Internal(err.to_string())

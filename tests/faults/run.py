@@ -11,6 +11,9 @@ half-written or doubled. Python 3 stdlib only.
 3. The database going away mid-traffic (PostgreSQL only: the server reaches it through a TCP
    proxy this script cuts): /readyz fails within 2 s, requests fail with a clear error within
    a bound instead of hanging, and service resumes by itself once the proxy is back.
+4. A full disk (SQLite on a small tmpfs; needs root to mount, skipped otherwise): batches are
+   refused saying the disk is full, whole batches only are in, and once space is freed the
+   same server takes batches again.
 
     tests/faults/run.py                    # SQLite (drills 1 and 2)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test tests/faults/run.py   # all three
@@ -312,6 +315,38 @@ def drill_database_outage(work: Path):
     db.drop()
 
 
+def drill_full_disk(work: Path):
+    print("4. the disk fills up under a SQLite database, then space is freed")
+    mount = work / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)]).returncode:
+        print("  skip  cannot mount a tmpfs here (needs root)")
+        return
+    try:
+        db = Database(mount, "full")
+        run(["import", str(FIXTURE)], db)
+        server = Server(db, work)
+        acked, refusal, b = 0, None, 0
+        while refusal is None and b < 400:
+            items = [order("full", b * BATCH + i) for i in range(BATCH)]
+            answer = server.gql(RECORD, {"items": items})
+            if "errors" in answer:
+                refusal = answer["errors"][0]["message"]
+            else:
+                acked += 1
+            b += 1
+        check(refusal is not None, f"the disk filled after {acked} batches: {refusal!r}")
+        check("out of disk space" in refusal, "the refusal says the disk is full")
+        present = db.count("full")
+        check(present == acked * BATCH, f"{present:,} orders in: exactly the acknowledged batches")
+        subprocess.run(["mount", "-o", "remount,size=256m", str(mount)], check=True)
+        items = [order("full", b * BATCH + i) for i in range(BATCH)]
+        check("errors" not in server.gql(RECORD, {"items": items}), "accepted again once space is freed")
+        server.stop()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)])
+
+
 def main():
     if not os.environ.get("FLYWHEEL") and not Path(FLYWHEEL).exists():
         subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "flywheel"], cwd=ROOT, check=True)
@@ -321,6 +356,8 @@ def main():
         drill_server_kill(work)
         if PG_URL.startswith("postgres"):
             drill_database_outage(work)
+        else:
+            drill_full_disk(work)
     print("all drills passed")
 
 
