@@ -35,11 +35,19 @@ pub struct DbConfig {
 
 /// Connects, enables WAL and foreign keys on SQLite, and counts statements.
 pub async fn connect(cfg: &DbConfig) -> Result<(DatabaseConnection, Arc<StatementCounter>), DbErr> {
+    // While PostgreSQL is down, a checkout retries connecting until its timeout, so the timeout
+    // is how long a request waits to be told so: a few seconds. SQLite is a file that never
+    // goes away; there a checkout waits only for a busy pool.
+    let patience = Duration::from_secs(if cfg.url.starts_with("postgres") {
+        3
+    } else {
+        10
+    });
     let mut opts = ConnectOptions::new(cfg.url.clone());
     opts.max_connections(cfg.max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(patience)
+        .acquire_timeout(patience)
         // A ping before every checkout doubles the round trips of a busy server; only a
         // connection idle long enough to have been dropped by a proxy or the server is tested.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
