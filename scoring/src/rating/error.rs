@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use super::input::Day;
+use super::input::{Day, IsoDate};
 use super::metric::Metric;
 
 /// Why a rating could not be computed. Nothing in this module panics on bad input.
@@ -64,7 +64,7 @@ pub enum RatingError {
         value: f64,
     },
     /// The evaluation date is after the caller's clock.
-    #[error("evaluation date {as_of} is in the future (now is {now}); evaluate today or earlier")]
+    #[error("evaluation date {} is in the future (now is {}); evaluate today or earlier", IsoDate(*as_of), IsoDate(*now))]
     EvaluationInFuture {
         /// Requested evaluation day.
         as_of: Day,
@@ -72,7 +72,7 @@ pub enum RatingError {
         now: Day,
     },
     /// The shop opens after the evaluation date.
-    #[error("shop opens on day {opened_at}, after the evaluation day {as_of}")]
+    #[error("shop opens on {}, after the evaluation date {}", IsoDate(*opened_at), IsoDate(*as_of))]
     ShopNotOpen {
         /// Opening day.
         opened_at: Day,
@@ -81,7 +81,9 @@ pub enum RatingError {
     },
     /// The evaluation date is not after the last official evaluation in the state.
     #[error(
-        "evaluation day {as_of} is before (or, for an official one, on) the last official evaluation {last}; states only move forward"
+        "evaluation date {} is before (or, for an official one, on) the last official evaluation {}; states only move forward",
+        IsoDate(*as_of),
+        IsoDate(*last)
     )]
     EvaluationOutOfOrder {
         /// Requested evaluation day.
@@ -90,13 +92,13 @@ pub enum RatingError {
         last: Day,
     },
     /// Daily aggregates must be in ascending day order with one entry per day.
-    #[error("daily aggregates must be sorted by day with no duplicates; day {day} is out of order")]
+    #[error("daily aggregates must be sorted by day with no duplicates; {} is out of order", IsoDate(*day))]
     UnsortedDays {
         /// First offending day.
         day: Day,
     },
     /// A day's counts contradict each other.
-    #[error("aggregate of day {day} is inconsistent: {what}")]
+    #[error("aggregate of {} is inconsistent: {what}", IsoDate(*day))]
     InconsistentAggregate {
         /// The day.
         day: Day,
@@ -104,7 +106,7 @@ pub enum RatingError {
         what: &'static str,
     },
     /// A content score outside 0-100.
-    #[error("content score {score} of day {day} is outside 0-100")]
+    #[error("content score {score} of {} is outside 0-100", IsoDate(*day))]
     ContentScoreOutOfRange {
         /// Publication day.
         day: Day,

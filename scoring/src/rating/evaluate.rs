@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::RatingConfig;
 use super::error::RatingError;
-use super::input::{Day, EvaluationKind, ShopInputs};
+use super::input::{Day, EvaluationKind, IsoDate, ShopInputs};
 use super::metric::Metric;
 use super::perks::Perks;
 use super::scorecard::Scorecard;
@@ -181,7 +181,8 @@ impl Change {
             }
             Change::GraceStarted { until } => {
                 format!(
-                    "grace period: C restrictions are deferred until day {until} while the shop improves"
+                    "grace period: C restrictions are deferred until {} while the shop improves",
+                    IsoDate(*until)
                 )
             }
             Change::GraceExtended {
@@ -189,7 +190,8 @@ impl Change {
                 from_score,
                 to_score,
             } => format!(
-                "score improved from {from_score:.1} to {to_score:.1}: grace extended to day {until}"
+                "score improved from {from_score:.1} to {to_score:.1}: grace extended to {}",
+                IsoDate(*until)
             ),
             Change::GraceEnded {
                 from_score,
