@@ -97,20 +97,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// one key), serialization failure (40001), deadlock (40P01) and lock timeout (55P03); SQLite's
 /// busy, locked and unique-constraint codes (5, 517, 6, 2067, 1555).
 pub fn is_contention(err: &DbErr) -> bool {
-    use sea_orm::RuntimeErr;
-    let (DbErr::Exec(RuntimeErr::SqlxError(e))
-    | DbErr::Query(RuntimeErr::SqlxError(e))
-    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
-    else {
-        return false;
-    };
-    let Some(code) = e.as_database_error().and_then(|d| d.code()) else {
-        return false;
-    };
-    matches!(
-        code.as_ref(),
-        "23505" | "40001" | "40P01" | "55P03" | "5" | "517" | "6" | "2067" | "1555"
-    )
+    sqlx_error(err)
+        .and_then(|e| e.as_database_error())
+        .and_then(|d| d.code())
+        .is_some_and(|code| {
+            matches!(
+                code.as_ref(),
+                "23505" | "40001" | "40P01" | "55P03" | "5" | "517" | "6" | "2067" | "1555"
+            )
+        })
+}
+
+/// The driver's error under a statement or connection failure, if that is what failed.
+fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
+    use sea_orm::RuntimeErr::SqlxError;
+    match err {
+        DbErr::Exec(SqlxError(e)) | DbErr::Query(SqlxError(e)) | DbErr::Conn(SqlxError(e)) => {
+            Some(e)
+        }
+        _ => None,
+    }
 }
 
 /// What to tell a client when a database error means the database cannot serve writes or
@@ -119,7 +125,6 @@ pub fn is_contention(err: &DbErr) -> bool {
 /// 53100), or read-only (SQLite 8 and its extended codes, PostgreSQL 25006). A transaction that
 /// fails this way is rolled back whole.
 pub fn outage(err: &DbErr) -> Option<&'static str> {
-    use sea_orm::RuntimeErr;
     use sea_orm::sqlx::Error;
     const UNREACHABLE: &str =
         "the database is unavailable right now; retry in a few seconds (batches are idempotent)";
@@ -127,12 +132,10 @@ pub fn outage(err: &DbErr) -> Option<&'static str> {
                         retry once an operator has freed space";
     const READ_ONLY: &str =
         "the database is read-only: nothing of this request was written; ask an operator";
-    let e = match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(UNREACHABLE),
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
-        _ => return None,
-    };
-    match &**e {
+    if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+        return Some(UNREACHABLE);
+    }
+    match sqlx_error(err)? {
         Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => {
             Some(UNREACHABLE)
         }

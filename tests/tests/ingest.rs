@@ -379,6 +379,12 @@ async fn what_rows_hang_on_cannot_change(backend: Backend) {
     let s = TestServer::start(backend).await;
     marketplace(&s).await;
     let admin = s.admin();
+    // The fixture's piece ct-us (a video by cr-us), sent with another creator or kind.
+    let piece = |creator: &str, kind: &str| {
+        json!({"externalId": "ct-us", "creator": creator, "kind": kind, "niche": "skincare",
+            "title": "5-step routine", "valueGrade": "STRONGLY_USEFUL",
+            "publishedAt": "2026-10-01T12:00:00Z", "products": ["pr-serum"]})
+    };
     let cases = [
         (
             "upsertCreators",
@@ -391,17 +397,13 @@ async fn what_rows_hang_on_cannot_change(backend: Backend) {
             "upsertContent",
             "ContentInput",
             "kind",
-            json!({"externalId": "ct-us", "creator": "cr-us", "kind": "LIVE", "niche": "skincare",
-                "title": "5-step routine", "valueGrade": "STRONGLY_USEFUL",
-                "publishedAt": "2026-10-01T12:00:00Z", "products": ["pr-serum"]}),
+            piece("cr-us", "LIVE"),
         ),
         (
             "upsertContent",
             "ContentInput",
             "creator",
-            json!({"externalId": "ct-us", "creator": "cr-us-dogs", "kind": "VIDEO", "niche": "skincare",
-                "title": "5-step routine", "valueGrade": "STRONGLY_USEFUL",
-                "publishedAt": "2026-10-01T12:00:00Z", "products": ["pr-serum"]}),
+            piece("cr-us-dogs", "VIDEO"),
         ),
         (
             "upsertMarkets",
