@@ -4,6 +4,7 @@
 use crate::auth::guard::Authentication;
 use crate::auth::{JwtKeys, ScopeCheck};
 use crate::graphql::admission::Admission;
+use crate::graphql::completion;
 use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
 use crate::throttle::{Budget, Payer, Throttle, Throttled};
@@ -165,6 +166,10 @@ async fn graphql(
         Ok(caller) => app.scopes.check(&app.db, caller).await,
         refused => refused,
     };
+    // The executor consumes the document; completion needs it after (see
+    // [`crate::graphql::completion`]).
+    let document = request.parsed_query().ok().cloned();
+    let operation = request.operation_name.clone();
     let request = with_loaders(
         request
             .data(caller)
@@ -174,6 +179,14 @@ async fn graphql(
         app.batch_window,
     );
     let mut response = app.schema.execute(request).await;
+    if let Some(document) = &document {
+        completion::complete(
+            app.admission.shape(),
+            document,
+            operation.as_deref(),
+            &mut response,
+        );
+    }
     response
         .extensions
         .insert("cost".into(), cost_extension(&app, Some(cost), budget));

@@ -353,6 +353,12 @@ impl TestServer {
 
     /// Posts a GraphQL request; returns the whole JSON response.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let text = self.gql_text(token, query, variables).await;
+        serde_json::from_str(&text).expect("JSON response")
+    }
+
+    /// Posts a GraphQL request; returns the response body as sent, keys in the server's order.
+    pub async fn gql_text(&self, token: Option<&str>, query: &str, variables: Value) -> String {
         let mut req = self
             .http
             .post(format!("{}/graphql", self.base))
@@ -364,7 +370,7 @@ impl TestServer {
             req = req.bearer_auth(token);
         }
         let resp = req.send().await.expect("request");
-        resp.json().await.expect("JSON response")
+        resp.text().await.expect("response body")
     }
 
     /// Posts a GraphQL request that must succeed; returns `data`.

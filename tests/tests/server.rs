@@ -1,10 +1,16 @@
 //! The server's edges: health, readiness, metrics, authentication, limits, and the SDL.
 
+use async_graphql::Value as Ordered;
 use flywheel::auth::Role;
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
 use serde_json::json;
 
-on_both_databases!(probes_and_metrics, authentication, request_limits);
+on_both_databases!(
+    probes_and_metrics,
+    authentication,
+    request_limits,
+    responses_complete_as_the_spec_says
+);
 
 async fn probes_and_metrics(backend: Backend) {
     let s = TestServer::start(backend).await;
@@ -419,5 +425,87 @@ async fn idle_and_slow_connections_are_bounded() {
         "a connection stuck in its headers is closed"
     );
     drop(idle);
+    s.stop().await;
+}
+
+/// The keys of the object at `path` (object keys and list indices) in a response body, in the
+/// order the server sent them.
+fn keys_at(text: &str, path: &[&str]) -> Vec<String> {
+    let mut at: Ordered = serde_json::from_str(text).expect("JSON response");
+    for step in path {
+        at = match (at, step.parse::<usize>()) {
+            (Ordered::List(mut items), Ok(i)) if i < items.len() => items.swap_remove(i),
+            (Ordered::Object(mut map), _) => map.swap_remove(*step).unwrap_or(Ordered::Null),
+            _ => Ordered::Null,
+        };
+    }
+    match at {
+        Ordered::Object(map) => map.keys().map(|k| k.to_string()).collect(),
+        _ => panic!("no object at {path:?}: {text}"),
+    }
+}
+
+/// Spec behaviour over HTTP: a refused nullable field is null in place, a refused non-null
+/// root nulls `data`, and keys follow the selection however the resolvers finish.
+async fn responses_complete_as_the_spec_says(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let f = flywheel_tests::fixture::marketplace(&s).await;
+    let brand = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
+    let query = "{ markets { ltvModel { r } code } }";
+    let text = s.gql_text(Some(&brand), query, json!({})).await;
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let markets = body["data"]["markets"]
+        .as_array()
+        .expect("markets answered");
+    assert!(!markets.is_empty());
+    for (i, market) in markets.iter().enumerate() {
+        assert!(
+            market["ltvModel"].is_null() && market["code"].is_string(),
+            "{text}"
+        );
+        assert_eq!(body["errors"][i]["path"], json!(["markets", i, "ltvModel"]));
+        assert_eq!(body["errors"][i]["extensions"]["code"], "FORBIDDEN");
+        let at = ["data", "markets", &i.to_string()];
+        assert_eq!(
+            keys_at(&text, &at),
+            ["ltvModel", "code"],
+            "refused fields stay in place"
+        );
+    }
+    let other = format!("{{ me {{ role }} brand(id: {}) {{ name }} }}", f.brand_paws);
+    let body = s.gql(Some(&brand), &other, json!({})).await;
+    assert!(
+        body["data"].is_null(),
+        "a refused non-null root nulls data: {body}"
+    );
+    assert_eq!(body["errors"][0]["path"], json!(["brand"]));
+
+    // Loader-backed fields first, plain ones last: the executor finishes them in the other
+    // order; the response must not show it.
+    let query = "{ creators(first: 2) { edges { node { contentScore { score } niches { share } market { code } ltv { expectedSellingDays } followers externalId id } } totalCount } me { role } }";
+    let admin = s.admin();
+    for _ in 0..5 {
+        let text = s.gql_text(Some(&admin), query, json!({})).await;
+        assert_eq!(keys_at(&text, &["data"]), ["creators", "me"], "{text}");
+        assert_eq!(
+            keys_at(&text, &["data", "creators"]),
+            ["edges", "totalCount"]
+        );
+        for edge in ["0", "1"] {
+            assert_eq!(
+                keys_at(&text, &["data", "creators", "edges", edge, "node"]),
+                [
+                    "contentScore",
+                    "niches",
+                    "market",
+                    "ltv",
+                    "followers",
+                    "externalId",
+                    "id"
+                ],
+                "keys in selection order: {text}"
+            );
+        }
+    }
     s.stop().await;
 }

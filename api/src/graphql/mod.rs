@@ -3,6 +3,7 @@
 pub mod admission;
 mod brands;
 mod collaborations;
+pub mod completion;
 mod content;
 mod content_score;
 pub mod context;
@@ -16,6 +17,7 @@ mod pagination;
 mod products;
 mod ratings;
 mod scalars;
+pub mod shape;
 pub(crate) mod scouts;
 mod shops;
 mod viewer;

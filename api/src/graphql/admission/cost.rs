@@ -15,8 +15,8 @@
 //! introspection query is 15 levels deep) and is bounded instead by its own depth and by the
 //! nesting of its lists.
 
-use super::shape::SchemaShape;
 use crate::graphql::pagination::{DEFAULT_PAGE, MAX_PAGE};
+use crate::graphql::shape::SchemaShape;
 use async_graphql::Variables;
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,

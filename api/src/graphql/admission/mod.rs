@@ -8,11 +8,10 @@
 
 pub mod cost;
 pub mod lexer;
-pub mod shape;
 
+use super::shape::SchemaShape;
 use crate::error::ApiError;
 use async_graphql::{Request, ServerError};
-use shape::SchemaShape;
 
 /// Deepest bracket nesting the parser is given (every legitimate query is far below).
 const MAX_NESTING: usize = 64;
@@ -79,6 +78,11 @@ impl Admission {
     /// The limits in force.
     pub fn limits(&self) -> &QueryLimits {
         &self.limits
+    }
+
+    /// The schema's shape, read once for the check and shared with response completion.
+    pub fn shape(&self) -> &SchemaShape {
+        &self.shape
     }
 
     /// Refuses `request` if it asks for more than the limits allow (or introspects where the

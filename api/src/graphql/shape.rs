@@ -1,6 +1,7 @@
-//! What the cost analysis needs to know of the schema: for each object type's field, the type
-//! it returns, whether that is a list, and whether the list is paged by `first`/`last`. Read
-//! once from the schema's own SDL, so it cannot drift from the resolvers.
+//! What the admission check and response completion need to know of the schema: for each
+//! object type's field, the type it returns (with its lists and non-nulls), whether that is a
+//! list, and whether the list is paged by `first`/`last`. Read once from the schema's own SDL,
+//! so it cannot drift from the resolvers.
 
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 use std::collections::HashMap;
@@ -16,6 +17,8 @@ pub struct FieldShape {
     pub paged: bool,
     /// The returned type has fields of its own (an object, not a scalar or enum).
     pub object: bool,
+    /// The type as declared, lists and non-nulls included (`[Creator!]!`).
+    pub declared: Type,
 }
 
 /// Field shapes by type name, then field name.
@@ -60,7 +63,8 @@ impl SchemaShape {
                                 .iter()
                                 .any(|a| matches!(a.node.name.node.as_str(), "first" | "last"));
                             let (ty, list) = named(&f.node.ty.node);
-                            (f.node.name.node.to_string(), ty, list, paged)
+                            let declared = f.node.ty.node.clone();
+                            (f.node.name.node.to_string(), ty, list, paged, declared)
                         })
                         .collect();
                     raw.push((t.node.name.node.to_string(), fields));
@@ -73,7 +77,7 @@ impl SchemaShape {
         for (name, fields) in raw {
             let fields = fields
                 .into_iter()
-                .map(|(field, ty, list, paged)| {
+                .map(|(field, ty, list, paged, declared)| {
                     let object = objects.contains(&ty);
                     (
                         field,
@@ -82,6 +86,7 @@ impl SchemaShape {
                             list,
                             paged,
                             object,
+                            declared,
                         },
                     )
                 })
@@ -127,6 +132,7 @@ mod tests {
         assert!(b.list && !b.paged && b.object);
         let tags = shape.field("B", "tags").unwrap();
         assert!(tags.list && !tags.object);
+        assert_eq!(tags.declared.to_string(), "[String!]!");
         assert!(shape.field("Query", "zz").is_none());
         assert_eq!(shape.query, "Query");
     }
