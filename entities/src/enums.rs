@@ -8,12 +8,28 @@ use serde::{Deserialize, Serialize};
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize)]
         #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant),+
+        }
+
+        /// Import files spell values as GraphQL does (`NOT_USEFUL`) or as they are stored
+        /// (`not_useful`): any case is read.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                Self::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
+                    let allowed: Vec<String> =
+                        Self::ALL.iter().map(|v| v.to_ascii_uppercase()).collect();
+                    serde::de::Error::custom(format!(
+                        "unknown value {text:?}; expected one of {}",
+                        allowed.join(", ")
+                    ))
+                })
+            }
         }
 
         impl $name {

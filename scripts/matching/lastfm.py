@@ -60,24 +60,24 @@ def main(src: Path, out: Path) -> None:
     )
 
     records = [
-        {"kind": "markets", "code": "US", "name": "United States", "currency": "USD",
+        {"record": "markets", "code": "US", "name": "United States", "currency": "USD",
          "timeZone": "America/New_York"},
-        {"kind": "niches", "slug": "lfm-music", "name": "Music"},
+        {"record": "niches", "slug": "lfm-music", "name": "Music"},
     ]
     records += [
-        {"kind": "niches", "slug": f"lfm-t{t}", "name": tag_names.get(t, f"tag {t}")[:80],
+        {"record": "niches", "slug": f"lfm-t{t}", "name": tag_names.get(t, f"tag {t}")[:80],
          "parentSlug": "lfm-music"}
         for t in used
     ]
     for user in users:
         records.append({
-            "kind": "brands", "externalId": f"lfm-u{user}", "name": f"Last.fm user {user}",
+            "record": "brands", "externalId": f"lfm-u{user}", "name": f"Last.fm user {user}",
             "markets": ["US"],
             "niches": [{"niche": f"lfm-t{t}", "weight": w} for t, w in brand_niches.get(user, [])],
         })
     for artist in artists:
         records.append({
-            "kind": "creators", "externalId": f"lfm-a{artist}", "market": "US",
+            "record": "creators", "externalId": f"lfm-a{artist}", "market": "US",
             "handle": f"artist_{artist}", "displayName": None,
             "followers": sum(artist_tags[artist].values()),
             "accountWeight": 0.5, "ecommerceCapable": True,
@@ -86,7 +86,7 @@ def main(src: Path, out: Path) -> None:
         })
     for user, artist, count in listens:
         records.append({
-            "kind": "collaborations", "externalId": f"lfm-l{user}-{artist}",
+            "record": "collaborations", "externalId": f"lfm-l{user}-{artist}",
             "brand": f"lfm-u{user}", "creator": f"lfm-a{artist}", "status": "completed",
             "startedAt": "2011-01-01T00:00:00Z", "endedAt": None,
             "gmvMinor": count, "currency": "USD",

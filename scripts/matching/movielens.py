@@ -55,26 +55,26 @@ def main(src: Path, out: Path) -> None:
             per_user[user][g] += 1
 
     records = [
-        {"kind": "markets", "code": "US", "name": "United States", "currency": "USD",
+        {"record": "markets", "code": "US", "name": "United States", "currency": "USD",
          "timeZone": "America/New_York"},
-        {"kind": "niches", "slug": "ml-film", "name": "Film"},
+        {"record": "niches", "slug": "ml-film", "name": "Film"},
     ]
     used = sorted({g for gs in movie_genres.values() for g in gs})
     records += [
-        {"kind": "niches", "slug": slug(g), "name": g, "parentSlug": "ml-film"} for g in used
+        {"record": "niches", "slug": slug(g), "name": g, "parentSlug": "ml-film"} for g in used
     ]
     for user in sorted(per_user, key=int):
         top = per_user[user].most_common(3)
         total = sum(n for _, n in top)
         records.append({
-            "kind": "brands", "externalId": f"ml-u{user}", "name": f"MovieLens user {user}",
+            "record": "brands", "externalId": f"ml-u{user}", "name": f"MovieLens user {user}",
             "markets": ["US"],
             "niches": [{"niche": slug(g), "weight": floor4(n / total)} for g, n in top],
         })
     for item in sorted(movie_genres, key=int):
         gs = movie_genres[item]
         records.append({
-            "kind": "creators", "externalId": f"ml-m{item}", "market": "US",
+            "record": "creators", "externalId": f"ml-m{item}", "market": "US",
             "handle": f"movie_{item}", "displayName": None, "followers": 1000,
             "accountWeight": 0.5, "ecommerceCapable": True,
             "niches": [{"niche": slug(g), "weight": floor4(1 / len(gs))} for g in gs],
@@ -82,7 +82,7 @@ def main(src: Path, out: Path) -> None:
     for user, item, rating, ts in ratings:
         started = datetime.datetime.fromtimestamp(ts, datetime.UTC)
         records.append({
-            "kind": "collaborations", "externalId": f"ml-r{user}-{item}",
+            "record": "collaborations", "externalId": f"ml-r{user}-{item}",
             "brand": f"ml-u{user}", "creator": f"ml-m{item}", "status": "completed",
             "startedAt": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "endedAt": None,
             "gmvMinor": rating * 1000, "currency": "USD",

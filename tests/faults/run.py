@@ -164,7 +164,7 @@ def drill_import_kill(work: Path):
     path = work / "orders.ndjson"
     with open(path, "w") as f:
         for i in range(ORDERS):
-            f.write(json.dumps({"kind": "orders", **order("imp", i)}) + "\n")
+            f.write(json.dumps({"record": "orders", **order("imp", i)}) + "\n")
     proc = subprocess.Popen(
         [FLYWHEEL, "import", "--batch-size", str(BATCH), str(path)], env=db.env(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -176,7 +176,10 @@ async fn metrics_and_order_events(backend: Backend) {
             json!({"items": [report("m-1", 300, "2026-10-05T00:00:00Z")]}),
         )
         .await;
-    assert_eq!(data["reportContentMetrics"]["updated"], 1);
+    assert_eq!(
+        data["reportContentMetrics"]["created"], 1,
+        "a first report is an event applied for the first time"
+    );
     let data = s
         .ok(
             &admin,
@@ -207,7 +210,7 @@ async fn metrics_and_order_events(backend: Backend) {
         json!({"likes": 300, "views": 1200})
     );
 
-    let status = "mutation($items: [OrderStatusInput!]!) { recordOrderStatus(items: $items) { updated unchanged } }";
+    let status = "mutation($items: [OrderStatusInput!]!) { recordOrderStatus(items: $items) { created unchanged } }";
     let body = s
         .gql(
             Some(&admin),
@@ -225,11 +228,11 @@ async fn metrics_and_order_events(backend: Backend) {
         {"eventId": "e-d", "order": "or-1", "status": "DELIVERED", "at": "2026-10-04T00:00:00Z"},
         {"eventId": "e-s", "order": "or-1", "status": "SHIPPED", "at": "2026-10-02T20:00:00Z", "trackingValid": true}]})).await;
     assert_eq!(
-        data["recordOrderStatus"]["updated"], 2,
+        data["recordOrderStatus"]["created"], 2,
         "events apply in time order"
     );
     let reviews =
-        "mutation($items: [ReviewInput!]!) { recordReviews(items: $items) { updated unchanged } }";
+        "mutation($items: [ReviewInput!]!) { recordReviews(items: $items) { created unchanged } }";
     let body = s.gql(Some(&admin), reviews, json!({"items": [{"eventId": "r-1", "order": "or-1", "stars": 6, "at": "2026-10-05T00:00:00Z"}]})).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "stars");
     let data = s
@@ -243,7 +246,7 @@ async fn metrics_and_order_events(backend: Backend) {
         .await;
     assert_eq!(
         data["recordReviews"],
-        json!({"updated": 1, "unchanged": 1}),
+        json!({"created": 1, "unchanged": 1}),
         "only the first review counts"
     );
     s.stop().await;
@@ -257,6 +260,7 @@ async fn import_files_resume(backend: Backend) {
         files: vec![
             format!("{dir}/marketplace.ndjson").into(),
             format!("{dir}/creators.csv").into(),
+            format!("{dir}/content.ndjson").into(),
         ],
         kind: None,
         batch_size: 2,
@@ -275,11 +279,25 @@ async fn import_files_resume(backend: Backend) {
         json!({"handle": "tokyo_tidy", "displayName": "tokyo_tidy",
         "niches": [{"share": 1.0, "niche": {"slug": "storage"}}]})
     );
+    // Content keeps its own `kind`; enums read in GraphQL's spelling or the stored one.
+    let kay = s.creator_id("cr-im-1").await;
+    let content = s
+        .ok(
+            &s.admin(),
+            "query($id: ID!) { creator(id: $id) { content { edges { node { kind valueGrade } } } } }",
+            json!({"id": kay}),
+        )
+        .await;
+    assert_eq!(
+        content["creator"]["content"]["edges"],
+        json!([{"node": {"kind": "VIDEO", "valueGrade": "STRONGLY_USEFUL"}},
+               {"node": {"kind": "LIVE", "valueGrade": "WEAKLY_USEFUL"}}])
+    );
 
     let bad =
         std::env::temp_dir().join(format!("fw-bad-{}-{backend:?}.ndjson", std::process::id()));
-    std::fs::write(&bad, "{\"kind\":\"markets\",\"code\":\"FR\",\"name\":\"France\",\"currency\":\"EUR\",\"timeZone\":\"Europe/Paris\"}\n\
-        {\"kind\":\"niches\",\"slug\":\"x\",\"name\":\"X\",\"parentSlug\":\"nowhere\"}\n").unwrap();
+    std::fs::write(&bad, "{\"record\":\"markets\",\"code\":\"FR\",\"name\":\"France\",\"currency\":\"EUR\",\"timeZone\":\"Europe/Paris\"}\n\
+        {\"record\":\"niches\",\"slug\":\"x\",\"name\":\"X\",\"parentSlug\":\"nowhere\"}\n").unwrap();
     let err = flywheel::cli::import::run(
         s.db_config(),
         flywheel::cli::import::ImportArgs {
@@ -292,6 +310,10 @@ async fn import_files_resume(backend: Backend) {
     .unwrap_err()
     .to_string();
     assert!(err.contains(":2:") && err.contains("parentSlug"), "{err}");
+    assert!(
+        err.contains("committed before it: markets 1 (1 created, 0 updated, 0 unchanged)"),
+        "a failed import says what is in: {err}"
+    );
     let _ = std::fs::remove_file(bad);
     s.stop().await;
 }

@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 /// What to import.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// NDJSON (`.ndjson`, `.jsonl`: one record per line with a `kind` field) or CSV (`.csv`:
-    /// a header row of field names; the kind is the file name, e.g. `creators.csv`, or `--kind`).
+    /// NDJSON (`.ndjson`, `.jsonl`: one record per line with a `record` field naming its kind)
+    /// or CSV (`.csv`: a header row of field names; the kind is the file name, e.g.
+    /// `creators.csv`, or `--kind`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Record kind of CSV files whose name is not a kind.
@@ -54,24 +55,21 @@ pub async fn run(db_config: &DbConfig, args: ImportArgs) -> anyhow::Result<()> {
         let size = std::fs::metadata(path)
             .with_context(|| format!("cannot read {}", path.display()))?
             .len();
-        let bar = ProgressBar::new(size).with_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(path.display().to_string());
+        let progress = Progress::new(path, size);
         let result = match extension(path) {
-            "csv" => import_csv(&conn, path, &args, &ctx, &bar, &mut summary).await,
+            "csv" => import_csv(&conn, path, &args, &ctx, &progress, &mut summary).await,
             "ndjson" | "jsonl" => {
-                import_ndjson(&conn, path, args.batch_size, &ctx, &bar, &mut summary).await
+                import_ndjson(&conn, path, args.batch_size, &ctx, &progress, &mut summary).await
             }
-            other => bail!(
+            other => Err(anyhow::anyhow!(
                 "{}: unknown format {other:?}; use .ndjson, .jsonl or .csv",
                 path.display()
-            ),
+            )),
         };
-        bar.finish_and_clear();
-        result?;
+        progress.finish(result.is_ok());
+        if let Err(err) = result {
+            bail!("{err:#}; {}", committed(&summary));
+        }
     }
     crate::db::refresh_statistics(&conn).await?;
     println!(
@@ -85,6 +83,79 @@ pub async fn run(db_config: &DbConfig, args: ImportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What a failed import leaves in the database: every batch before the bad one.
+fn committed(summary: &Summary) -> String {
+    if summary.is_empty() {
+        return "import stopped; nothing was committed".to_owned();
+    }
+    let kinds: Vec<String> = summary
+        .iter()
+        .map(|(kind, o)| {
+            format!(
+                "{kind} {} ({} created, {} updated, {} unchanged)",
+                o.received, o.created, o.updated, o.unchanged
+            )
+        })
+        .collect();
+    format!(
+        "import stopped; committed before it: {}; a re-run skips what is in and carries on",
+        kinds.join(", ")
+    )
+}
+
+/// A file's progress: a bar on a terminal, else a line on stderr every few seconds, so a
+/// long import under a scheduler or in CI shows it is moving.
+struct Progress {
+    bar: ProgressBar,
+    name: String,
+    size: u64,
+    last_line: std::cell::Cell<std::time::Instant>,
+}
+
+impl Progress {
+    /// Seconds between plain progress lines.
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn new(path: &Path, size: u64) -> Self {
+        let bar = ProgressBar::new(size).with_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        let name = path.display().to_string();
+        bar.set_message(name.clone());
+        if bar.is_hidden() {
+            eprintln!("importing {name} ({size} bytes)");
+        }
+        Self {
+            bar,
+            name,
+            size,
+            last_line: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    /// Moves to `position` bytes into the file.
+    fn set(&self, position: u64) {
+        self.bar.set_position(position);
+        if self.bar.is_hidden() && self.last_line.get().elapsed() >= Self::EVERY {
+            self.last_line.set(std::time::Instant::now());
+            let percent = position as f64 * 100.0 / self.size.max(1) as f64;
+            eprintln!(
+                "{}: {percent:.0}% ({position} of {} bytes)",
+                self.name, self.size
+            );
+        }
+    }
+
+    fn finish(&self, ok: bool) {
+        self.bar.finish_and_clear();
+        if self.bar.is_hidden() && ok {
+            eprintln!("{}: done", self.name);
+        }
+    }
 }
 
 fn extension(path: &Path) -> &str {
@@ -107,27 +178,35 @@ async fn import_ndjson(
     path: &Path,
     batch_size: usize,
     ctx: &IngestContext,
-    bar: &ProgressBar,
+    progress: &Progress,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
     let reader = BufReader::new(std::fs::File::open(path)?);
     let mut kind = String::new();
     let mut batch: Vec<serde_json::Value> = Vec::new();
     let mut lines: Vec<usize> = Vec::new();
+    let mut position = 0;
     for (n, line) in reader.lines().enumerate() {
         let line = line?;
-        bar.inc(line.len() as u64 + 1);
+        position += line.len() as u64 + 1;
+        progress.set(position);
         if line.trim().is_empty() {
             continue;
         }
         let mut value: serde_json::Value = serde_json::from_str(&line)
             .map_err(|e| anyhow::anyhow!("{}:{}: not JSON: {e}", path.display(), n + 1))?;
+        // `record`, not `kind`: content has a `kind` of its own (VIDEO or LIVE).
         let record_kind = value
             .as_object_mut()
-            .and_then(|o| o.remove("kind"))
+            .and_then(|o| o.remove("record"))
             .and_then(|k| k.as_str().map(str::to_owned))
             .ok_or_else(|| {
-                anyhow::anyhow!("{}:{}: a record needs a \"kind\"", path.display(), n + 1)
+                anyhow::anyhow!(
+                    "{}:{}: a record needs a \"record\" field naming its kind (one of {})",
+                    path.display(),
+                    n + 1,
+                    ingest::KINDS.join(", ")
+                )
             })?;
         if record_kind != kind || batch.len() == batch_size {
             flush(conn, &kind, &mut batch, &mut lines, path, ctx, summary).await?;
@@ -164,7 +243,7 @@ async fn import_csv(
     path: &Path,
     args: &ImportArgs,
     ctx: &IngestContext,
-    bar: &ProgressBar,
+    progress: &Progress,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -187,7 +266,7 @@ async fn import_csv(
             let record = record
                 .as_ref()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            bar.set_position(record.position().map_or(0, |p| p.byte()));
+            progress.set(record.position().map_or(0, |p| p.byte()));
             lines.push(record.position().map_or(0, |p| p.line() as usize));
             rows.push(record.clone());
         }

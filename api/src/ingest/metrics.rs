@@ -166,7 +166,7 @@ impl Kind for ContentMetricsInput {
             am.metrics_at = Set(Some(m.at));
             am.updated_at = Set(ctx.now);
             *piece = am.update(txn).await?;
-            fates[i] = Written::Updated;
+            fates[i] = Written::Created;
             updated.push(piece.id);
         }
         // The new counts move the pieces' scores and pools, in this same transaction.

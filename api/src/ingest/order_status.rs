@@ -144,7 +144,7 @@ impl Kind for OrderStatusInput {
             am.updated_at = Set(ctx.now);
             let updated = am.update(txn).await?;
             orders.insert(e.order.clone(), updated);
-            fates[i] = Written::Updated;
+            fates[i] = Written::Created;
         }
         crate::rating::aggregates::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
             .await?;

@@ -74,7 +74,7 @@ impl Kind for ReviewInput {
             am.updated_at = Set(ctx.now);
             let updated = am.update(txn).await?;
             orders.insert(r.order.clone(), updated);
-            fates[i] = Written::Updated;
+            fates[i] = Written::Created;
         }
         crate::rating::aggregates::record(txn, orders.iter().map(|(k, o)| (before.get(k), o)))
             .await?;

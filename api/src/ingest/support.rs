@@ -275,8 +275,15 @@ pub fn resolve<'a, M>(
     field: &str,
     kind: &str,
 ) -> ApiResult<&'a M> {
-    rows.get(key)
-        .ok_or_else(|| ApiError::invalid(index, field, format!("unknown {kind} {key:?}")))
+    rows.get(key).ok_or_else(|| {
+        // Reads return internal ids; batches name rows by the client's keys. Say which.
+        let by = match kind {
+            "market" => "code",
+            "niche" => "slug",
+            _ => "externalId",
+        };
+        ApiError::invalid(index, field, format!("no {kind} with {by} {key:?}"))
+    })
 }
 
 /// Refuses instants after `now` (a minute of clock skew allowed).
