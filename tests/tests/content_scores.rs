@@ -398,7 +398,7 @@ async fn metrics_move_scores_and_pools(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     s.stop().await;
 }
 

@@ -552,7 +552,7 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body:#}");
     }
     let body = s.gql(Some(&admin), TOP, json!({"m": "XX"})).await;
-    assert_eq!(error_code(&body), Some("NOT_FOUND"));
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
 
     // Bad arguments.
     for (h, d) in [(0, 0.1), (-30, 0.1), (365, -0.01)] {

@@ -129,7 +129,8 @@ fn month(today: DateTime<Utc>) -> (Value, Value, Value, Expected) {
 }
 
 const RATING: &str = "query($id: ID!) { shop(id: $id) { rating {
-    tier projectedTier overall kind asOf restrictionsDeferred explanation configVersion
+    tier projectedTier overall kind asOf restrictionsDeferred restrictionsDeferredUntil explanation
+    configVersion
     perks { trafficWeight settlementDays badge }
     dimensions { dimension score weight metrics { metric events rawValue value prior score } }
     improvements { metric targetTier absorbableBadEvents cleanEventsNeeded pointsAvailable advice
@@ -349,7 +350,7 @@ async fn a_month_of_orders_rates_the_shop(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(error_code(&body), Some("NOT_FOUND"));
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
     // A severe violation on content selling the shop's products weighs only once upheld; then
     // even the daily projection demotes to C at once.
     let violation = |upheld: bool| {
@@ -371,7 +372,11 @@ async fn a_month_of_orders_rates_the_shop(backend: Backend) {
     let rating = &upheld["shop"]["rating"];
     assert_eq!(rating["tier"], "C", "{rating:#}");
     assert_eq!(
-        rating["restrictionsDeferred"], false,
+        (
+            &rating["restrictionsDeferred"],
+            &rating["restrictionsDeferredUntil"]
+        ),
+        (&json!(false), &Value::Null),
         "no grace after a severe violation"
     );
     assert_eq!(rating["perks"]["settlementDays"], 15);

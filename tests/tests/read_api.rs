@@ -106,6 +106,39 @@ async fn pages_and_filters(backend: Backend) {
         )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    // A filter naming nothing is refused, in one wording, rather than answering nothing.
+    let brand = s.token(flywheel::auth::Role::Brand, Some(f.brand_glow), None, &[]);
+    let brand_matches = format!(
+        "{{ brand(id: {}) {{ creatorMatches(filter: FILTER) {{ totalCount }} }} }}",
+        f.brand_glow
+    );
+    for (token, query, message) in [
+        (
+            &admin,
+            "{ creators(filter: FILTER) { totalCount } }".to_owned(),
+            "filter.market: no market \"us\" (codes are upper case: \"US\"); the markets are GB, US",
+        ),
+        (
+            &brand,
+            brand_matches,
+            "filter.market: no market \"us\" (codes are upper case: \"US\"); the markets are GB, US",
+        ),
+        (
+            &admin,
+            "{ topContent(market: \"XX\") { totalCount } }".to_owned(),
+            "market: no market \"XX\"; the markets are GB, US",
+        ),
+        (
+            &admin,
+            "{ creators(filter: {nicheId: \"999999\"}) { totalCount } }".to_owned(),
+            "filter.nicheId: no niche 999999; the `niches` query lists the taxonomy",
+        ),
+    ] {
+        let query = query.replace("FILTER", "{market: \"us\"}");
+        let body = s.gql(Some(token), &query, json!({})).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{query}: {body}");
+        assert_eq!(body["errors"][0]["message"], message, "{query}");
+    }
     let body = s
         .gql(
             Some(&admin),

@@ -5,10 +5,13 @@
 
 use flywheel::auth::Role;
 use flywheel_tests::fixture::{Fixture, ingest, marketplace};
-use flywheel_tests::{Backend, TestServer, on_both_databases};
+use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
 use serde_json::{Value, json};
 
-on_both_databases!(explanations_and_errors_name_no_other_tenant);
+on_both_databases!(
+    explanations_and_errors_name_no_other_tenant,
+    lookups_by_external_id_tell_no_more_than_by_id
+);
 
 /// Every string under `v`.
 fn strings(v: &Value, out: &mut Vec<String>) {
@@ -212,6 +215,99 @@ async fn explanations_and_errors_name_no_other_tenant(backend: Backend) {
             errors(&missing).to_string().replace("999999", "ID"),
             "{what}: a foreign id must read as a missing one"
         );
+    }
+    s.stop().await;
+}
+
+/// Root fields read a row by the externalId a batch gave it as well as by id; a refusal or a
+/// miss repeats only the key sent, so another tenant's row and a missing one look alike.
+async fn lookups_by_external_id_tell_no_more_than_by_id(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let f = marketplace(&s).await;
+    let admin = s.admin();
+    let glow = s.token(Role::Brand, Some(f.brand_glow), None, &[]);
+    let scout_gb = s.token(Role::Scout, None, None, &["GB"]);
+    let ask = |token: &str, query: &str| {
+        let (s, token, query) = (&s, token.to_owned(), query.to_owned());
+        async move { s.gql(Some(&token), &query, json!({})).await }
+    };
+    let data = ask(&admin, "{ brand(externalId: \"br-glow\") { id } shop(externalId: \"sh-paws\") { id } creator(externalId: \"cr-us\") { id } content(externalId: \"ct-us\") { id } }").await;
+    assert_eq!(
+        (
+            &data["data"]["brand"]["id"],
+            &data["data"]["shop"]["id"],
+            &data["data"]["creator"]["id"]
+        ),
+        (
+            &json!(f.brand_glow.to_string()),
+            &json!(f.shop_paws.to_string()),
+            &json!(f.creator_us.to_string())
+        ),
+        "{data}"
+    );
+    assert_eq!(data["data"]["content"]["id"], f.content_us.to_string());
+    let own = ask(&glow, "{ brand(externalId: \"br-glow\") { name } }").await;
+    assert_eq!(own["data"]["brand"]["name"], "Glow Labs", "{own}");
+    // Another brand's row and a missing one: the same refusal, naming only what was sent.
+    for (token, query, code, message) in [
+        (
+            &glow,
+            "{ brand(externalId: \"br-paws\") { name } }",
+            "FORBIDDEN",
+            "brand \"br-paws\" is not yours",
+        ),
+        (
+            &glow,
+            "{ brand(externalId: \"br-nope\") { name } }",
+            "FORBIDDEN",
+            "brand \"br-nope\" is not yours",
+        ),
+        (
+            &glow,
+            "{ shop(externalId: \"sh-paws\") { name } }",
+            "FORBIDDEN",
+            "shop \"sh-paws\" is not yours",
+        ),
+        (
+            &glow,
+            "{ shop(externalId: \"sh-nope\") { name } }",
+            "FORBIDDEN",
+            "shop \"sh-nope\" is not yours",
+        ),
+        (
+            &scout_gb,
+            "{ creator(externalId: \"cr-us\") { handle } }",
+            "NOT_FOUND",
+            "no creator with externalId \"cr-us\"",
+        ),
+        (
+            &scout_gb,
+            "{ creator(externalId: \"cr-nope\") { handle } }",
+            "NOT_FOUND",
+            "no creator with externalId \"cr-nope\"",
+        ),
+        (
+            &admin,
+            "{ brand(externalId: \"br-nope\") { name } }",
+            "NOT_FOUND",
+            "no brand with externalId \"br-nope\"",
+        ),
+        (
+            &admin,
+            "{ brand(id: \"1\", externalId: \"br-glow\") { name } }",
+            "BAD_USER_INPUT",
+            "give exactly one of `id` and `externalId`",
+        ),
+        (
+            &admin,
+            "{ brand { name } }",
+            "BAD_USER_INPUT",
+            "give exactly one of `id` and `externalId`",
+        ),
+    ] {
+        let body = ask(token, query).await;
+        assert_eq!(error_code(&body), Some(code), "{query}: {body}");
+        assert_eq!(body["errors"][0]["message"], message, "{query}");
     }
     s.stop().await;
 }

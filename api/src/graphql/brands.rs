@@ -1,10 +1,11 @@
 //! Brands: each brand sees its own; admins see all.
 
 use super::collaborations::Collaboration;
-use super::context::{db, load, load_all, load_all_with, load_each};
+use super::context::{db, load_all, load_all_with, load_each};
+use super::key::Key;
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
-use super::scalars::{id, parse_id};
+use super::scalars::id;
 use crate::auth::Role::{Admin, Brand as BrandRole};
 use crate::auth::{RoleGuard, caller};
 use crate::error::ApiError;
@@ -108,15 +109,25 @@ pub struct BrandQuery;
 
 #[Object]
 impl BrandQuery {
-    /// One brand by id: a brand only itself.
+    /// One brand by `id` or by `externalId` (exactly one): a brand only itself.
     #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
-    async fn brand(&self, ctx: &Context<'_>, id: ID) -> Result<Brand> {
-        let key = parse_id("id", &id)?;
-        caller(ctx)?.require_brand(key)?;
-        let row = load::<brand::Entity, i64>(ctx, key)
-            .await?
-            .ok_or_else(|| ApiError::not_found("brand", key))?;
-        Ok(Brand(row))
+    async fn brand(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        external_id: Option<String>,
+    ) -> Result<Brand> {
+        let key = Key::of(id, external_id)?;
+        let row = key
+            .find::<brand::Entity>(ctx, brand::Column::ExternalId)
+            .await?;
+        if caller(ctx)?
+            .require_brand(row.as_ref().map_or(i64::MIN, |r| r.id))
+            .is_err()
+        {
+            return Err(ApiError::Forbidden(format!("brand {key} is not yours")).into());
+        }
+        Ok(Brand(row.ok_or_else(|| key.not_found("brand"))?))
     }
 
     /// Every brand, by id (admins).

@@ -2,12 +2,12 @@
 
 use super::context::{load, load_all, load_each, load_required};
 use super::creators::Creator;
+use super::key::Key;
 use super::markets::Niche;
 use super::products::Product;
-use super::scalars::{Long, id, parse_id};
+use super::scalars::{Long, id};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
-use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, ValueGrade};
@@ -143,16 +143,23 @@ pub struct ContentQuery;
 
 #[Object]
 impl ContentQuery {
-    /// One piece of content by id; a piece the caller may not read (see [`readable`]) does
-    /// not exist for it.
+    /// One piece of content by `id` or by `externalId` (exactly one); a piece the caller may
+    /// not read (see [`readable`]) does not exist for it.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
-    async fn content(&self, ctx: &Context<'_>, id: ID) -> Result<Content> {
-        let key = parse_id("id", &id)?;
-        if let Some(row) = load::<content::Entity, i64>(ctx, key).await?
+    async fn content(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        external_id: Option<String>,
+    ) -> Result<Content> {
+        let key = Key::of(id, external_id)?;
+        if let Some(row) = key
+            .find::<content::Entity>(ctx, content::Column::ExternalId)
+            .await?
             && readable(ctx, &row).await?
         {
             return Ok(Content(row));
         }
-        Err(ApiError::not_found("content", key).into())
+        Err(key.not_found("content").into())
     }
 }

@@ -4,7 +4,6 @@
 use super::content::Content;
 use super::context::{db, load, load_each, load_required};
 use super::pagination::{Page, ranked};
-use super::scalars::parse_id;
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::content::ContentScoring;
@@ -12,7 +11,7 @@ use crate::error::ApiError;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
-use entities::{content, content_score, creator_content_score, market, niche};
+use entities::{content, content_score, creator_content_score, niche};
 use scoring::content::{CohortLabels, Explanation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
@@ -299,24 +298,16 @@ impl ContentScoreQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Content>> {
+        super::named::market(ctx, "market", &market).await?;
         let caller = caller(ctx)?;
         caller.require_creator_market(&market)?;
         let db = db(ctx);
-        if load::<market::Entity, String>(ctx, market.clone())
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::not_found("market", &market).into());
-        }
         use content_score::Column as S;
         let mut select = content_score::Entity::find()
             .filter(S::MarketCode.eq(market.as_str()))
             .filter(S::Score.is_not_null());
         if let Some(niche) = niche {
-            let id = parse_id("niche", &niche)?;
-            if load::<niche::Entity, i64>(ctx, id).await?.is_none() {
-                return Err(ApiError::not_found("niche", id).into());
-            }
+            let id = super::named::niche(ctx, "niche", &niche).await?;
             let mut ids: Vec<i64> = niche::Entity::find()
                 .filter(niche::Column::ParentId.eq(id))
                 .all(db)

@@ -2,9 +2,10 @@
 
 use super::content::{Content, removed_pieces};
 use super::context::{db, load, load_all_with, load_required, prime_all_with};
+use super::key::Key;
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
-use super::scalars::{id, parse_id};
+use super::scalars::id;
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
@@ -153,13 +154,22 @@ pub struct CreatorQuery;
 
 #[Object]
 impl CreatorQuery {
-    /// One creator by id; for a scout, a creator outside its markets does not exist.
+    /// One creator by `id` or by `externalId` (exactly one); for a scout, a creator outside
+    /// its markets does not exist.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
-    async fn creator(&self, ctx: &Context<'_>, id: ID) -> Result<Creator> {
-        let key = parse_id("id", &id)?;
-        match load::<creator::Entity, i64>(ctx, key).await? {
+    async fn creator(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        external_id: Option<String>,
+    ) -> Result<Creator> {
+        let key = Key::of(id, external_id)?;
+        match key
+            .find::<creator::Entity>(ctx, creator::Column::ExternalId)
+            .await?
+        {
             Some(row) if caller(ctx)?.sees_creators_of(&row.market_code)? => Ok(Creator(row)),
-            _ => Err(ApiError::not_found("creator", key).into()),
+            _ => Err(key.not_found("creator").into()),
         }
     }
 
@@ -173,6 +183,9 @@ impl CreatorQuery {
         filter: Option<CreatorFilter>,
     ) -> Result<Page<Creator>> {
         let filter = filter.unwrap_or_default();
+        if let Some(code) = &filter.market {
+            super::named::market(ctx, "filter.market", code).await?;
+        }
         let mut cond = Condition::all();
         if let Some(markets) = caller(ctx)?.market_scope(filter.market.as_deref())? {
             cond = cond.add(creator::Column::MarketCode.is_in(markets));
@@ -195,7 +208,9 @@ impl CreatorQuery {
             cond = cond.add(creator::Column::EcommerceCapable.eq(capable));
         }
         if let Some(niche_id) = &filter.niche_id {
-            cond = cond.add(in_niche(parse_id("filter.nicheId", niche_id)?));
+            cond = cond.add(in_niche(
+                super::named::niche(ctx, "filter.nicheId", niche_id).await?,
+            ));
         }
         let select = creator::Entity::find().filter(cond);
         let page = keyset(

@@ -7,7 +7,7 @@ use super::context::{db, load, load_each};
 use super::creators::{Creator, niche_members};
 use super::markets::Market;
 use super::pagination::{Page, ranked};
-use super::scalars::{Long, Money, parse_id};
+use super::scalars::{Long, Money};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{RoleGuard, caller};
 use crate::error::{ApiError, ApiResult};
@@ -18,7 +18,7 @@ use crate::rating::view::date_of;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{creator, creator_ltv, ltv_market_model, market};
+use entities::{creator, creator_ltv, ltv_market_model};
 use scoring::rating::Day;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -376,17 +376,12 @@ impl LtvQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Creator>> {
+        super::named::market(ctx, "market", &market).await?;
         caller(ctx)?.market_scope(Some(&market))?;
-        if load::<market::Entity, String>(ctx, market.clone())
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::NotFound(format!("no market {market}")).into());
-        }
         let mut select =
             creator_ltv::Entity::find().filter(creator_ltv::Column::MarketCode.eq(market));
         if let Some(niche) = &niche {
-            let members = niche_members(parse_id("niche", niche)?);
+            let members = niche_members(super::named::niche(ctx, "niche", niche).await?);
             select = select.filter(creator_ltv::Column::CreatorId.in_subquery(members));
         }
         use creator_ltv::Column as L;

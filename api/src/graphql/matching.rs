@@ -150,7 +150,7 @@ pub async fn creator_matches(
 ) -> Result<MatchConnection> {
     let caller = crate::auth::caller(ctx)?;
     caller.require_brand(brand)?;
-    Ok(connection(
+    connection(
         ctx,
         Seed::Brand(brand),
         audience(caller),
@@ -158,7 +158,7 @@ pub async fn creator_matches(
         after,
         filter,
     )
-    .await?)
+    .await
 }
 
 /// `Creator.lookalikes`: creators like this one.
@@ -170,7 +170,7 @@ pub async fn lookalikes(
     filter: Option<MatchFilter>,
 ) -> Result<MatchConnection> {
     let audience = audience(crate::auth::caller(ctx)?);
-    Ok(connection(ctx, Seed::Creator(creator), audience, first, after, filter).await?)
+    connection(ctx, Seed::Creator(creator), audience, first, after, filter).await
 }
 
 async fn connection(
@@ -180,7 +180,7 @@ async fn connection(
     first: Option<i32>,
     after: Option<String>,
     filter: Option<MatchFilter>,
-) -> ApiResult<MatchConnection> {
+) -> async_graphql::Result<MatchConnection> {
     let size = page_size(first)? as usize;
     let start = match &after {
         Some(text) => PageStart::After(Cursor::decode(text).map_err(|_| {
@@ -189,6 +189,12 @@ async fn connection(
         None => PageStart::Offset(0),
     };
     let filter = filter.unwrap_or_default();
+    if let Some(code) = &filter.market {
+        super::named::market(ctx, "filter.market", code).await?;
+    }
+    if let Some(id) = &filter.niche_id {
+        super::named::niche(ctx, "filter.nicheId", id).await?;
+    }
     let include_existing = filter.include_existing_collaborators.unwrap_or(false);
     let filters = filters(filter)?;
     let matching = ctx.data_unchecked::<Arc<Matching>>();

@@ -15,7 +15,7 @@ use crate::rating::view::{
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::shop_rating::{EvaluationKind, RatingTier};
-use entities::{market, shop, shop_rating, shop_rating_evaluation};
+use entities::{shop, shop_rating, shop_rating_evaluation};
 use scoring::rating::Tier;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -92,6 +92,15 @@ impl ShopRating {
     /// True in C while the grace period defers its restrictions.
     async fn restrictions_deferred(&self) -> bool {
         self.0.restrictions_deferred
+    }
+    /// The first day an official evaluation may end the grace period and apply C's
+    /// restrictions; null when none are deferred.
+    async fn restrictions_deferred_until(&self) -> Result<Option<NaiveDate>> {
+        if !self.0.restrictions_deferred {
+            return Ok(None);
+        }
+        let state: scoring::rating::RatingState = parse("state", self.0.shop_id, &self.0.state)?;
+        Ok(state.grace.map(|g| date_of(g.until)))
     }
     /// What to improve, metric by metric, the most points first.
     async fn improvements(&self) -> Result<Vec<ImprovementView>> {
@@ -211,13 +220,6 @@ pub struct TierCount {
     pub shops: i64,
 }
 
-async fn require_market(ctx: &Context<'_>, code: &str) -> Result<()> {
-    load::<market::Entity, String>(ctx, code.to_owned())
-        .await?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::NotFound(format!("no market {code}")).into())
-}
-
 /// Admin views of the ratings.
 #[derive(Default)]
 pub struct RatingQuery;
@@ -234,7 +236,7 @@ impl RatingQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Shop>> {
-        require_market(ctx, &market).await?;
+        super::named::market(ctx, "market", &market).await?;
         let mut rated = Query::select();
         rated
             .column(shop_rating::Column::ShopId)
@@ -288,7 +290,7 @@ impl RatingQuery {
             .group_by_col(market_col)
             .group_by_col(tier_col);
         if let Some(market) = &market {
-            require_market(ctx, market).await?;
+            super::named::market(ctx, "market", market).await?;
             query.and_where(Expr::col(market_col).eq(market.as_str()));
         }
         let rows = db(ctx).query_all(&query).await.map_err(ApiError::from)?;

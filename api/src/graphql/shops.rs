@@ -2,6 +2,7 @@
 
 use super::brands::Brand;
 use super::context::{db, load, load_required};
+use super::key::Key;
 use super::markets::Market;
 use super::orders::Order;
 use super::pagination::{Page, keyset};
@@ -102,14 +103,27 @@ pub struct ShopQuery;
 
 #[Object]
 impl ShopQuery {
-    /// One shop by id: the shop itself, its owning brand, or an admin. Anyone else is
+    /// One shop by `id` or by `externalId` (exactly one): the shop itself, its owning brand,
+    /// or an admin. Anyone else is
     /// refused alike whether the shop exists or not; only admins learn that it does not.
     #[graphql(guard = "RoleGuard(&[Admin, BrandRole, ShopRole])")]
-    async fn shop(&self, ctx: &Context<'_>, id: ID) -> Result<Shop> {
-        let key = parse_id("id", &id)?;
-        let row = load::<shop::Entity, i64>(ctx, key).await?;
-        caller(ctx)?.require_shop(key, row.as_ref().and_then(|r| r.brand_id))?;
-        Ok(Shop(row.ok_or_else(|| ApiError::not_found("shop", key))?))
+    async fn shop(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        external_id: Option<String>,
+    ) -> Result<Shop> {
+        let key = Key::of(id, external_id)?;
+        let row = key
+            .find::<shop::Entity>(ctx, shop::Column::ExternalId)
+            .await?;
+        let (shop_id, owner) = row
+            .as_ref()
+            .map_or((i64::MIN, None), |r| (r.id, r.brand_id));
+        if caller(ctx)?.require_shop(shop_id, owner).is_err() {
+            return Err(ApiError::Forbidden(format!("shop {key} is not yours")).into());
+        }
+        Ok(Shop(row.ok_or_else(|| key.not_found("shop"))?))
     }
 
     /// Shops by id: all for admins, a brand's own for brands.
@@ -141,6 +155,7 @@ impl ShopQuery {
             cond = cond.add(shop::Column::BrandId.eq(brand));
         }
         if let Some(market) = filter.market {
+            super::named::market(ctx, "filter.market", &market).await?;
             cond = cond.add(shop::Column::MarketCode.eq(market));
         }
         let select = shop::Entity::find().filter(cond);

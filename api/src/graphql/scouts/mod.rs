@@ -361,6 +361,9 @@ impl ScoutQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<PipelineEntry>> {
+        if let Some(code) = &market {
+            super::named::market(ctx, "market", code).await?;
+        }
         let mut cond = Condition::all();
         if let Some(markets) = caller(ctx)?.market_scope(market.as_deref())? {
             cond = cond.add(pipeline_entry::Column::MarketCode.is_in(markets));
@@ -410,10 +413,15 @@ impl ScoutQuery {
         max_followers: Option<i32>,
         first: Option<i32>,
     ) -> Result<Vec<ProspectSuggestion>> {
+        super::named::market(ctx, "market", &market).await?;
         caller(ctx)?.require_creator_market(&market)?;
+        let niche_id = match &niche_id {
+            Some(id) => Some(super::named::niche(ctx, "nicheId", id).await?),
+            None => None,
+        };
         let filter = suggest::Filter {
             market,
-            niche_id: niche_id.map(|n| parse_id("nicheId", &n)).transpose()?,
+            niche_id,
             min_followers,
             max_followers,
             first: super::pagination::page_size(first)? as usize,
@@ -432,6 +440,9 @@ impl ScoutQuery {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> Result<Funnel> {
+        if let Some(code) = &market {
+            super::named::market(ctx, "market", code).await?;
+        }
         let scope = funnel::Scope {
             markets: caller(ctx)?.market_scope(market.as_deref())?,
             scout_id: scout_id.map(|s| parse_id("scoutId", &s)).transpose()?,

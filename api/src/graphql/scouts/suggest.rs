@@ -8,9 +8,7 @@
 use super::super::creators::{Creator, in_niche};
 use crate::error::{ApiError, ApiResult};
 use async_graphql::SimpleObject;
-use entities::{
-    content, creator, creator_content_score, creator_ltv, market, order, pipeline_entry,
-};
+use entities::{content, creator, creator_content_score, creator_ltv, order, pipeline_entry};
 use scoring::pipeline::{ProspectSignals, prospect_score};
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
@@ -83,16 +81,6 @@ pub async fn suggestions(
     {
         return Err(ApiError::bad(format!(
             "minFollowers ({lo}) is above maxFollowers ({hi})"
-        )));
-    }
-    if market::Entity::find_by_id(filter.market.clone())
-        .one(db)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound(format!(
-            "no market with code {:?}",
-            filter.market
         )));
     }
     let open = pipeline_entry::Entity::find()
