@@ -3,11 +3,12 @@
 
 use crate::auth::guard::Authentication;
 use crate::auth::{JwtKeys, ScopeCheck};
+use crate::error::{ApiError, INTERNAL_MESSAGE};
 use crate::graphql::admission::Admission;
 use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
 use crate::throttle::{Budget, Payer, Throttle, Throttled};
-use async_graphql::{Response, ServerError, Value};
+use async_graphql::{PathSegment, Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -247,7 +248,7 @@ fn throttled_response(
             throttled.budget.available, throttled.budget.maximum, throttled.budget.restore_rate
         )
     };
-    let err: async_graphql::Error = crate::error::ApiError::Throttled(message).into();
+    let err: async_graphql::Error = ApiError::Throttled(message).into();
     let mut response = Response::from_errors(vec![err.into_server_error(Default::default())]);
     response.extensions.insert(
         "cost".into(),
@@ -263,30 +264,58 @@ fn throttled_response(
     http
 }
 
-/// Gives every error a code. Errors raised by our resolvers already have one; the rest come
-/// from async-graphql itself (syntax, validation, limits, argument parsing: the client's
-/// mistake) or are unexpected, in which case the detail is logged and hidden.
+/// Gives every error a code, and logs each error the client is not told about, once, here:
+/// inside the request's span (so the line carries its `request_id`), with the field's path.
+///
+/// Whose error it is comes from its structure, never from async-graphql's wording:
+/// - its `source` is an [`ApiError`]: ours, coded already; an INTERNAL one is logged with its
+///   whole cause chain;
+/// - no path: it never reached a resolver (the parser, the validator or our admission
+///   refused the document): BAD_USER_INPUT;
+/// - a path and no source: async-graphql's coercion of a field's arguments (a scalar that
+///   does not parse, a validator), which builds its error from an `InputValueError` with no
+///   source; nothing of ours builds an error without one (`clippy.toml` disallows
+///   `async_graphql::Error::new`, and ours all go through `From<ApiError>`): BAD_USER_INPUT;
+/// - a path and a foreign source: a `Display` error a resolver let through with `?`, which
+///   async-graphql's blanket `From` keeps as the source: INTERNAL, its message logged and
+///   replaced.
 fn normalise_errors(response: &mut Response) {
     for err in &mut response.errors {
-        if err
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some())
-        {
+        if let Some(ours) = err.source::<ApiError>() {
+            if let ApiError::Internal(cause) = ours {
+                tracing::error!(
+                    graphql_path = %shown_path(&err.path),
+                    error = %cause.chain(),
+                    "internal error"
+                );
+            }
             continue;
         }
-        let client_mistake = err.path.is_empty()
-            || err.message.starts_with("Failed to parse")
-            || err.message.starts_with("Invalid value");
-        let code = if client_mistake {
+        let code = if err.path.is_empty() || err.source.is_none() {
             "BAD_USER_INPUT"
         } else {
-            tracing::error!(message = %err.message, path = ?err.path, "unexpected resolver error");
-            err.message = "internal error; the request was logged".into();
+            tracing::error!(
+                graphql_path = %shown_path(&err.path),
+                error = %err.message,
+                "unexpected resolver error"
+            );
+            err.message = INTERNAL_MESSAGE.to_owned();
             "INTERNAL"
         };
         set_code(err, code);
     }
+}
+
+/// A GraphQL path as a client would write it: `market.ltvModel.calibration`, `items.3.id`.
+fn shown_path(path: &[PathSegment]) -> String {
+    let segments: Vec<String> = path
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Field(name) => name.clone(),
+            PathSegment::Index(i) => i.to_string(),
+        })
+        .collect();
+    segments.join(".")
 }
 
 fn set_code(err: &mut ServerError, code: &str) {
@@ -328,4 +357,80 @@ async fn observe(State(app): State<AppState>, req: Request, next: Next) -> impl 
     app.metrics
         .request(&route, response.status().as_u16(), started.elapsed());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn page(&self, #[graphql(validator(minimum = 1))] first: i32) -> i32 {
+            first
+        }
+        async fn missing(&self) -> Result<i32, ApiError> {
+            Err(ApiError::not_found("shop", 7))
+        }
+        async fn broken(&self) -> Result<i32, ApiError> {
+            Err(ApiError::invariant("dangling reference to 7"))
+        }
+        async fn foreign(&self) -> async_graphql::Result<i32> {
+            Err(std::fmt::Error)?
+        }
+    }
+
+    /// What `normalise_errors` makes of the first error async-graphql really produces for a
+    /// query: its code, its message, and whether it has a path.
+    async fn normalised(query: &str) -> (String, String, bool) {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let mut response = schema.execute(query).await;
+        normalise_errors(&mut response);
+        let err = &response.errors[0];
+        let code = match err.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code.clone(),
+            other => panic!("no code: {other:?}"),
+        };
+        (code, err.message.clone(), !err.path.is_empty())
+    }
+
+    #[tokio::test]
+    async fn errors_are_coded_by_their_structure() {
+        let (code, _, pathed) = normalised("{ page(first: ").await;
+        assert_eq!((code.as_str(), pathed), ("BAD_USER_INPUT", false), "syntax");
+        let (code, _, pathed) = normalised("{ page(first: \"ten\") }").await;
+        assert_eq!(
+            (code.as_str(), pathed),
+            ("BAD_USER_INPUT", false),
+            "validation"
+        );
+        let (code, message, pathed) = normalised("{ page(first: 0) }").await;
+        assert_eq!(
+            (code.as_str(), pathed),
+            ("BAD_USER_INPUT", true),
+            "argument coercion: a path, no source"
+        );
+        assert!(
+            message.contains("greater than or equal to 1"),
+            "kept: {message}"
+        );
+        let (code, message, _) = normalised("{ missing }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("NOT_FOUND", "no shop with id 7")
+        );
+        let (code, message, _) = normalised("{ broken }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("INTERNAL", INTERNAL_MESSAGE)
+        );
+        let (code, message, pathed) = normalised("{ foreign }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str(), pathed),
+            ("INTERNAL", INTERNAL_MESSAGE, true),
+            "a foreign error let through with `?` is a fault, its message hidden"
+        );
+    }
 }
