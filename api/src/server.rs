@@ -1,5 +1,8 @@
 //! The HTTP server: GraphQL over HTTP, GraphiQL, health, readiness and metrics, with request
 //! ids, tracing, a body limit, a timeout and graceful shutdown.
+//!
+//! It is also the edge where every GraphQL error gets its code and a fault of ours is logged,
+//! once, inside the request's span (`normalise_errors`).
 
 use crate::auth::guard::Authentication;
 use crate::auth::{JwtKeys, ScopeCheck};
@@ -16,8 +19,10 @@ use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
+use futures_util::FutureExt;
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -174,7 +179,7 @@ async fn graphql(
         &app.db,
         app.batch_window,
     );
-    let mut response = app.schema.execute(request).await;
+    let mut response = unless_panicked(app.schema.execute(request)).await;
     response
         .extensions
         .insert("cost".into(), cost_extension(&app, Some(cost), budget));
@@ -183,6 +188,27 @@ async fn graphql(
         budget_headers(http.headers_mut(), budget);
     }
     http
+}
+
+/// The response, or if a resolver panicked, an INTERNAL error saying so: the panic would
+/// otherwise cut the connection without an answer, and nothing would log it in the request's
+/// span. `normalise_errors` logs the panic's message like any internal error. Unwinding is
+/// safe to stop here: everything the execution held is dropped with it, and the std locks it
+/// may take (matching's, content's) recover from poisoning.
+async fn unless_panicked(execution: impl Future<Output = Response>) -> Response {
+    match AssertUnwindSafe(execution).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            let err: async_graphql::Error =
+                ApiError::invariant(format!("a resolver panicked: {what}")).into();
+            Response::from_errors(vec![err.into_server_error(Default::default())])
+        }
+    }
 }
 
 /// Codes every error, counts it, and turns the response into HTTP.
@@ -432,5 +458,16 @@ mod tests {
             ("INTERNAL", INTERNAL_MESSAGE, true),
             "a foreign error let through with `?` is a fault, its message hidden"
         );
+    }
+
+    #[tokio::test]
+    async fn a_panicking_execution_answers_internal() {
+        let mut response = unless_panicked(async { panic!("index out of bounds") }).await;
+        let Some(ApiError::Internal(cause)) = response.errors[0].source::<ApiError>() else {
+            panic!("an internal error: {:?}", response.errors);
+        };
+        assert_eq!(cause.chain(), "a resolver panicked: index out of bounds");
+        normalise_errors(&mut response);
+        assert_eq!(response.errors[0].message, INTERNAL_MESSAGE);
     }
 }
