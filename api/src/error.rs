@@ -1,14 +1,26 @@
 //! The API's error vocabulary. Every error that reaches a client carries one of seven codes in
 //! `extensions.code` and a message that says what to fix; database and internal details are
 //! logged, never sent.
+//!
+//! An internal fault keeps its cause as an error with its source chain ([`InternalError`]),
+//! not a flattened string, and travels to the edge inside the GraphQL error's `source`: the
+//! server logs it there once, inside the request's span, with the request id and the field's
+//! path (see `server::normalise_errors`). Nothing on the way logs it, so nothing logs it twice.
 
 use async_graphql::ErrorExtensions;
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+
+/// What a client is told of a fault of ours.
+pub const INTERNAL_MESSAGE: &str = "internal error; the request was logged";
 
 /// A client-facing failure.
 ///
 /// Deliberately not `Display`: async-graphql converts any `Display` error into a GraphQL error
 /// without a code, so keeping `Display` off forces every conversion through the `From` below.
-#[derive(Debug)]
+/// `Clone` so that an error shared by the fields a DataLoader served reaches each of them.
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// The request is malformed or a value is out of range.
     BadInput(String),
@@ -35,8 +47,47 @@ pub enum ApiError {
     /// The database cannot serve the request (down, restarting, every connection busy, out of
     /// disk, read-only): what the client is told, and the detail for the log.
     Unavailable(&'static str, String),
-    /// Anything else; the detail goes to the log only.
-    Internal(String),
+    /// Anything else; the cause goes to the log only.
+    Internal(InternalError),
+}
+
+/// A fault of ours: what the server was doing, and the error that stopped it (none when
+/// stored data or the code broke an invariant on its own).
+///
+/// `Display` says what the server was doing; the cause is the `source`, so a log or an
+/// `anyhow` report shows the whole chain ([`InternalError::chain`]).
+#[derive(Debug, Clone)]
+pub struct InternalError {
+    doing: String,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl InternalError {
+    /// What the server was doing and every cause under it, joined by `": "`, for the log.
+    pub fn chain(&self) -> String {
+        let mut out = self.doing.clone();
+        let mut cause = StdError::source(self);
+        while let Some(err) = cause {
+            out.push_str(": ");
+            out.push_str(&err.to_string());
+            cause = err.source();
+        }
+        out
+    }
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.doing)
+    }
+}
+
+impl StdError for InternalError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
 }
 
 impl ApiError {
@@ -67,7 +118,16 @@ impl ApiError {
                 "a concurrent write changed the same rows first; send the request again"
             }
             Self::Unavailable(why, _) => why,
-            Self::Internal(_) => "internal error; the request was logged",
+            Self::Internal(_) => INTERNAL_MESSAGE,
+        }
+    }
+
+    /// What an operator is told, at the terminal (the CLI) or in the log of a background job:
+    /// the client's message, except that an internal fault shows its whole cause chain.
+    pub fn operator_message(&self) -> String {
+        match self {
+            Self::Internal(cause) => cause.chain(),
+            other => other.message().to_owned(),
         }
     }
 
@@ -78,6 +138,27 @@ impl ApiError {
             field: field.to_owned(),
             message: format!("items[{index}].{field}: {why}"),
         }
+    }
+
+    /// A fault of ours caused by `source` while the server was `doing` something ("reading
+    /// the stored calibration of US"). The client is told only that it was logged.
+    pub fn internal(
+        doing: impl Into<String>,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> Self {
+        Self::Internal(InternalError {
+            doing: doing.into(),
+            source: Some(Arc::new(source)),
+        })
+    }
+
+    /// A fault of ours with no error beneath it: stored data or the code broke an invariant
+    /// ("dangling reference to 7").
+    pub fn invariant(what: impl Into<String>) -> Self {
+        Self::Internal(InternalError {
+            doing: what.into(),
+            source: None,
+        })
     }
 
     /// Shorthand for a bad-input error.
@@ -101,8 +182,7 @@ impl From<sea_orm::DbErr> for ApiError {
             tracing::warn!(error = %err, "database unavailable");
             return Self::Unavailable(why, err.to_string());
         }
-        tracing::error!(error = %err, "database error");
-        Self::Internal(err.to_string())
+        Self::internal("querying the database", err)
     }
 }
 
@@ -115,16 +195,21 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     }
 }
 
+/// The client's view (code, message, batch position) with the whole error kept as the
+/// `source`: the mark that the error is ours, and the cause the edge logs.
 impl From<ApiError> for async_graphql::Error {
     fn from(err: ApiError) -> Self {
         let code = err.code();
-        async_graphql::Error::new(err.message()).extend_with(|_, e| {
+        #[allow(clippy::disallowed_methods)] // the one place an error gets its code and source
+        let mut out = async_graphql::Error::new(err.message()).extend_with(|_, e| {
             e.set("code", code);
             if let ApiError::Invalid { index, field, .. } = &err {
                 e.set("index", *index as u64);
                 e.set("field", field.as_str());
             }
-        })
+        });
+        out.source = Some(Arc::new(err));
+        out
     }
 }
 

@@ -91,7 +91,11 @@ where
                     millis = started.elapsed().as_millis() as u64,
                     "scheduled job done"
                 ),
-                Err(err) => tracing::error!(job = name, ?err, "scheduled job failed"),
+                Err(err) => tracing::error!(
+                    job = name,
+                    error = %err.operator_message(),
+                    "scheduled job failed"
+                ),
             }
         }
     });

@@ -1,14 +1,18 @@
 //! The HTTP server: GraphQL over HTTP, GraphiQL, health, readiness and metrics, with request
 //! ids, tracing, a body limit, a timeout and graceful shutdown.
+//!
+//! It is also the edge where every GraphQL error gets its code and a fault of ours is logged,
+//! once, inside the request's span (`normalise_errors`).
 
 use crate::auth::guard::Authentication;
 use crate::auth::{JwtKeys, ScopeCheck};
+use crate::error::{ApiError, INTERNAL_MESSAGE};
 use crate::graphql::admission::Admission;
 use crate::graphql::completion;
 use crate::graphql::{FlywheelSchema, context::with_loaders};
 use crate::metrics::Metrics;
 use crate::throttle::{Budget, Payer, Throttle, Throttled};
-use async_graphql::{Response, ServerError, Value};
+use async_graphql::{PathSegment, Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,8 +20,10 @@ use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
+use futures_util::FutureExt;
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -178,7 +184,7 @@ async fn graphql(
         &app.db,
         app.batch_window,
     );
-    let mut response = app.schema.execute(request).await;
+    let mut response = unless_panicked(app.schema.execute(request)).await;
     if let Some(document) = &document {
         completion::complete(
             app.admission.shape(),
@@ -195,6 +201,27 @@ async fn graphql(
         budget_headers(http.headers_mut(), budget);
     }
     http
+}
+
+/// The response, or if a resolver panicked, an INTERNAL error saying so: the panic would
+/// otherwise cut the connection without an answer, and nothing would log it in the request's
+/// span. `normalise_errors` logs the panic's message like any internal error. Unwinding is
+/// safe to stop here: everything the execution held is dropped with it, and the std locks it
+/// may take (matching's, content's) recover from poisoning.
+async fn unless_panicked(execution: impl Future<Output = Response>) -> Response {
+    match AssertUnwindSafe(execution).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            let err: async_graphql::Error =
+                ApiError::invariant(format!("a resolver panicked: {what}")).into();
+            Response::from_errors(vec![err.into_server_error(Default::default())])
+        }
+    }
 }
 
 /// Codes every error, counts it, and turns the response into HTTP.
@@ -260,7 +287,7 @@ fn throttled_response(
             throttled.budget.available, throttled.budget.maximum, throttled.budget.restore_rate
         )
     };
-    let err: async_graphql::Error = crate::error::ApiError::Throttled(message).into();
+    let err: async_graphql::Error = ApiError::Throttled(message).into();
     let mut response = Response::from_errors(vec![err.into_server_error(Default::default())]);
     response.extensions.insert(
         "cost".into(),
@@ -276,30 +303,58 @@ fn throttled_response(
     http
 }
 
-/// Gives every error a code. Errors raised by our resolvers already have one; the rest come
-/// from async-graphql itself (syntax, validation, limits, argument parsing: the client's
-/// mistake) or are unexpected, in which case the detail is logged and hidden.
+/// Gives every error a code, and logs each error the client is not told about, once, here:
+/// inside the request's span (so the line carries its `request_id`), with the field's path.
+///
+/// Whose error it is comes from its structure, never from async-graphql's wording:
+/// - its `source` is an [`ApiError`]: ours, coded already; an INTERNAL one is logged with its
+///   whole cause chain;
+/// - no path: it never reached a resolver (the parser, the validator or our admission
+///   refused the document): BAD_USER_INPUT;
+/// - a path and no source: async-graphql's coercion of a field's arguments (a scalar that
+///   does not parse, a validator), which builds its error from an `InputValueError` with no
+///   source; nothing of ours builds an error without one (`clippy.toml` disallows
+///   `async_graphql::Error::new`, and ours all go through `From<ApiError>`): BAD_USER_INPUT;
+/// - a path and a foreign source: a `Display` error a resolver let through with `?`, which
+///   async-graphql's blanket `From` keeps as the source: INTERNAL, its message logged and
+///   replaced.
 fn normalise_errors(response: &mut Response) {
     for err in &mut response.errors {
-        if err
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some())
-        {
+        if let Some(ours) = err.source::<ApiError>() {
+            if let ApiError::Internal(cause) = ours {
+                tracing::error!(
+                    graphql_path = %shown_path(&err.path),
+                    error = %cause.chain(),
+                    "internal error"
+                );
+            }
             continue;
         }
-        let client_mistake = err.path.is_empty()
-            || err.message.starts_with("Failed to parse")
-            || err.message.starts_with("Invalid value");
-        let code = if client_mistake {
+        let code = if err.path.is_empty() || err.source.is_none() {
             "BAD_USER_INPUT"
         } else {
-            tracing::error!(message = %err.message, path = ?err.path, "unexpected resolver error");
-            err.message = "internal error; the request was logged".into();
+            tracing::error!(
+                graphql_path = %shown_path(&err.path),
+                error = %err.message,
+                "unexpected resolver error"
+            );
+            err.message = INTERNAL_MESSAGE.to_owned();
             "INTERNAL"
         };
         set_code(err, code);
     }
+}
+
+/// A GraphQL path as a client would write it: `market.ltvModel.calibration`, `items.3.id`.
+fn shown_path(path: &[PathSegment]) -> String {
+    let segments: Vec<String> = path
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Field(name) => name.clone(),
+            PathSegment::Index(i) => i.to_string(),
+        })
+        .collect();
+    segments.join(".")
 }
 
 fn set_code(err: &mut ServerError, code: &str) {
@@ -341,4 +396,91 @@ async fn observe(State(app): State<AppState>, req: Request, next: Next) -> impl 
     app.metrics
         .request(&route, response.status().as_u16(), started.elapsed());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn page(&self, #[graphql(validator(minimum = 1))] first: i32) -> i32 {
+            first
+        }
+        async fn missing(&self) -> Result<i32, ApiError> {
+            Err(ApiError::not_found("shop", 7))
+        }
+        async fn broken(&self) -> Result<i32, ApiError> {
+            Err(ApiError::invariant("dangling reference to 7"))
+        }
+        async fn foreign(&self) -> async_graphql::Result<i32> {
+            Err(std::fmt::Error)?
+        }
+    }
+
+    /// What `normalise_errors` makes of the first error async-graphql really produces for a
+    /// query: its code, its message, and whether it has a path.
+    async fn normalised(query: &str) -> (String, String, bool) {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let mut response = schema.execute(query).await;
+        normalise_errors(&mut response);
+        let err = &response.errors[0];
+        let code = match err.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code.clone(),
+            other => panic!("no code: {other:?}"),
+        };
+        (code, err.message.clone(), !err.path.is_empty())
+    }
+
+    #[tokio::test]
+    async fn errors_are_coded_by_their_structure() {
+        let (code, _, pathed) = normalised("{ page(first: ").await;
+        assert_eq!((code.as_str(), pathed), ("BAD_USER_INPUT", false), "syntax");
+        let (code, _, pathed) = normalised("{ page(first: \"ten\") }").await;
+        assert_eq!(
+            (code.as_str(), pathed),
+            ("BAD_USER_INPUT", false),
+            "validation"
+        );
+        let (code, message, pathed) = normalised("{ page(first: 0) }").await;
+        assert_eq!(
+            (code.as_str(), pathed),
+            ("BAD_USER_INPUT", true),
+            "argument coercion: a path, no source"
+        );
+        assert!(
+            message.contains("greater than or equal to 1"),
+            "kept: {message}"
+        );
+        let (code, message, _) = normalised("{ missing }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("NOT_FOUND", "no shop with id 7")
+        );
+        let (code, message, _) = normalised("{ broken }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("INTERNAL", INTERNAL_MESSAGE)
+        );
+        let (code, message, pathed) = normalised("{ foreign }").await;
+        assert_eq!(
+            (code.as_str(), message.as_str(), pathed),
+            ("INTERNAL", INTERNAL_MESSAGE, true),
+            "a foreign error let through with `?` is a fault, its message hidden"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panicking_execution_answers_internal() {
+        let mut response = unless_panicked(async { panic!("index out of bounds") }).await;
+        let Some(ApiError::Internal(cause)) = response.errors[0].source::<ApiError>() else {
+            panic!("an internal error: {:?}", response.errors);
+        };
+        assert_eq!(cause.chain(), "a resolver panicked: index out of bounds");
+        normalise_errors(&mut response);
+        assert_eq!(response.errors[0].message, INTERNAL_MESSAGE);
+    }
 }

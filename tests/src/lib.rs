@@ -14,6 +14,7 @@ use flywheel::cli::examples::{self, Example, Subjects, Tokens};
 use flywheel::db::{self, DbConfig};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The secret test tokens are signed with.
 pub const SECRET: &str = "integration-test-secret-0123456789";
@@ -414,6 +415,53 @@ impl TestServer {
             .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or_else(|| panic!("metric {name} missing"))
+    }
+}
+
+/// The log of every server this test binary runs, as the server writes it with
+/// `--log-format json`, kept in memory so that a test can read what a request logged.
+#[derive(Clone, Default)]
+pub struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Log {
+    /// The binary's log, installed by the first call (tests that never ask log nowhere).
+    pub fn capture() -> &'static Log {
+        static LOG: OnceLock<Log> = OnceLock::new();
+        LOG.get_or_init(|| {
+            let log = Log::default();
+            let writer = log.clone();
+            flywheel::cli::init_logging(flywheel::cli::LogFormat::Json, move || writer.clone())
+                .expect("no other log is installed in the test binary");
+            log
+        })
+    }
+
+    /// The lines logged so far within the request with this `x-request-id`.
+    pub fn of_request(&self, request_id: &str) -> Vec<Value> {
+        let bytes = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|line| {
+                line["spans"]
+                    .as_array()
+                    .is_some_and(|spans| spans.iter().any(|s| s["request_id"] == request_id))
+            })
+            .collect()
+    }
+}
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -2,14 +2,15 @@
 
 use async_graphql::Value as Ordered;
 use flywheel::auth::Role;
-use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
-use serde_json::json;
+use flywheel_tests::{Backend, Log, TestServer, error_code, fixture, on_both_databases};
+use serde_json::{Value, json};
 
 on_both_databases!(
     probes_and_metrics,
     authentication,
     request_limits,
-    responses_complete_as_the_spec_says
+    responses_complete_as_the_spec_says,
+    internal_errors_are_logged_once_with_cause_and_request_id
 );
 
 async fn probes_and_metrics(backend: Backend) {
@@ -30,6 +31,91 @@ async fn probes_and_metrics(backend: Backend) {
     assert!(metrics.contains("flywheel_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     assert!(metrics.contains("flywheel_graphql_errors_total{code=\"UNAUTHENTICATED\"} 1"));
     assert!(s.metric("flywheel_sql_statements_total").await > 0.0);
+    s.stop().await;
+}
+
+/// A fault of ours (a stored LTV calibration that no longer parses) answers INTERNAL with the
+/// generic message and nothing of the cause; the log holds one line for it, in the request's
+/// span, with the cause chain and the field's path.
+async fn internal_errors_are_logged_once_with_cause_and_request_id(backend: Backend) {
+    use entities::ltv_market_model;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let log = Log::capture();
+    let s = TestServer::start(backend).await;
+    fixture::ingest(&s, "upsertMarkets", "MarketInput", json!([
+        {"code": "US", "name": "United States", "currency": "USD", "timeZone": "America/New_York"},
+    ]))
+    .await;
+    ltv_market_model::ActiveModel {
+        market_code: Set("US".into()),
+        currency: Set("USD".into()),
+        kind: Set("bgnbd".into()),
+        r: Set(1.0),
+        alpha: Set(1.0),
+        a: Set(1.0),
+        b: Set(1.0),
+        p: Set(1.0),
+        q: Set(2.0),
+        v: Set(1.0),
+        count_log_likelihood: Set(0.0),
+        spend_log_likelihood: Set(0.0),
+        creators: Set(0),
+        repeat_creators: Set(0),
+        converged: Set(true),
+        borrowed_from_global: Set(false),
+        mean_day_value_minor: Set(1.0),
+        count_fit: Set("{}".into()),
+        spend_fit: Set("{}".into()),
+        calibration: Set(r#"{"holdout_days": "ninety"}"#.into()),
+        as_of: Set(0),
+        fitted_at: Set(chrono::Utc::now()),
+    }
+    .insert(&s.db)
+    .await
+    .expect("store a corrupt calibration");
+
+    let response = s
+        .http
+        .post(format!("{}/graphql", s.base))
+        .bearer_auth(s.admin())
+        .json(&json!({
+            "query": "{ market(code: \"US\") { code ltvModel { kind calibration { holdoutDays } } } }"
+        }))
+        .send()
+        .await
+        .expect("request");
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("a textual request id")
+        .to_owned();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(error_code(&body), Some("INTERNAL"), "{body:#}");
+    let error = &body["errors"][0];
+    assert_eq!(error["message"], "internal error; the request was logged");
+    assert_eq!(error["path"], json!(["market", "ltvModel", "calibration"]));
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        body["data"]["market"],
+        json!({"code": "US", "ltvModel": null}),
+        "the rest still answers; the non-null calibration nulls its nearest nullable parent"
+    );
+    let shown = body.to_string();
+    assert!(
+        !shown.contains("ninety") && !shown.contains("calibration of"),
+        "no detail reaches the client: {shown}"
+    );
+
+    let lines = log.of_request(&request_id);
+    let errors: Vec<&Value> = lines.iter().filter(|l| l["level"] == "ERROR").collect();
+    assert_eq!(errors.len(), 1, "one line for the one fault: {lines:#?}");
+    let fields = &errors[0]["fields"];
+    assert_eq!(fields["message"], "internal error");
+    assert_eq!(fields["graphql_path"], "market.ltvModel.calibration");
+    let cause = fields["error"].as_str().expect("the cause");
+    assert!(
+        cause.starts_with("reading the stored calibration of US: ") && cause.contains("ninety"),
+        "the whole cause chain: {cause}"
+    );
     s.stop().await;
 }
 

@@ -169,7 +169,12 @@ fn locate(err: ApiError, path: &Path, lines: &[usize]) -> anyhow::Error {
             let line = lines.get(*index).copied().unwrap_or(0);
             anyhow::anyhow!("{}:{line}: {}", path.display(), err.message())
         }
-        _ => anyhow::anyhow!("{}: {} ({})", path.display(), err.message(), err.code()),
+        _ => anyhow::anyhow!(
+            "{}: {} ({})",
+            path.display(),
+            err.operator_message(),
+            err.code()
+        ),
     }
 }
 

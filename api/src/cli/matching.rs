@@ -146,7 +146,7 @@ async fn database_reports(
         .unwrap_or_else(chrono::Utc::now);
     let snap = load::snapshot(&conn, as_of)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot read the marketplace: {}", e.message()))?;
+        .map_err(|e| anyhow::anyhow!("cannot read the marketplace: {}", e.operator_message()))?;
     if snap.input.collaborations.is_empty() {
         anyhow::bail!(
             "the database has no collaborations to hide: seed one first (flywheel demo --no-serve)"

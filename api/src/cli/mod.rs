@@ -153,22 +153,30 @@ impl Cli {
     }
 }
 
-fn init_logging(format: LogFormat) {
+/// Installs the process's log, in `format`, written to `writer` (the CLI's is stderr; the
+/// integration tests read theirs back). Fails if a log is installed already.
+pub fn init_logging<W>(
+    format: LogFormat,
+    writer: W,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     match format {
-        LogFormat::Human => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
     }
 }
 
 /// Parses the command line and runs the command.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    init_logging(cli.log_format, std::io::stderr).map_err(|e| anyhow::anyhow!(e))?;
     let db_config = cli.db_config();
     match cli.command {
         Command::Serve(args) => serve::run(&db_config, args).await,

@@ -222,10 +222,7 @@ pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Re
     Ok(())
 }
 
-/// The whole message, internal detail included: the operator at the terminal is not a client.
+/// The whole message, internal cause included: the operator at the terminal is not a client.
 fn cli_error(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Internal(detail) => anyhow::anyhow!(detail),
-        other => anyhow::anyhow!(other.message().to_owned()),
-    }
+    anyhow::anyhow!(e.operator_message())
 }

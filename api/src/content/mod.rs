@@ -129,7 +129,10 @@ impl ContentScoring {
             loop {
                 tick.tick().await;
                 if let Err(err) = self.refresh().await {
-                    tracing::error!(?err, "content cohort snapshot refresh failed");
+                    tracing::error!(
+                        error = %err.operator_message(),
+                        "content cohort snapshot refresh failed"
+                    );
                 }
             }
         });
@@ -140,7 +143,7 @@ impl ContentScoring {
 pub(crate) fn content_error(e: ContentError) -> ApiError {
     match e {
         ContentError::InvalidStats { .. } => ApiError::BadInput(e.to_string()),
-        other => ApiError::Internal(format!("content scoring: {other}")),
+        other => ApiError::internal("scoring content", other),
     }
 }
 

@@ -165,7 +165,7 @@ where
     keys.iter()
         .map(|k| {
             found.remove(k).ok_or_else(|| {
-                crate::error::ApiError::Internal(format!("dangling reference to {k}")).into()
+                crate::error::ApiError::invariant(format!("dangling reference to {k}")).into()
             })
         })
         .collect()
@@ -241,7 +241,7 @@ where
 {
     let shown = key.to_string();
     load::<E, K>(ctx, key).await?.ok_or_else(|| {
-        crate::error::ApiError::Internal(format!("dangling reference to {shown}")).into()
+        crate::error::ApiError::invariant(format!("dangling reference to {shown}")).into()
     })
 }
 

@@ -69,7 +69,7 @@ fn kind_of(code: &str) -> ApiResult<LtvModelKind> {
     match code {
         "bgnbd" => Ok(LtvModelKind::BgNbd),
         "mbgnbd" => Ok(LtvModelKind::ModifiedBgNbd),
-        other => Err(ApiError::Internal(format!(
+        other => Err(ApiError::invariant(format!(
             "unknown LTV model kind {other:?}"
         ))),
     }
@@ -214,7 +214,7 @@ pub async fn creator_ltv(
     let Some(history) = histories
         .load_one((creator.id, model.as_of))
         .await
-        .map_err(|e| async_graphql::Error::from(ApiError::Internal(format!("{e:?}"))))?
+        .map_err(|e| ApiError::clone(&e))?
     else {
         let reason = format!(
             "no selling day (attributed, delivered, not returned sale) by {}",
@@ -324,7 +324,10 @@ impl LtvMarketModel {
     }
     async fn calibration(&self) -> Result<LtvCalibration> {
         let c: Calibration = serde_json::from_str(&self.0.calibration).map_err(|e| {
-            ApiError::Internal(format!("stored calibration of {}: {e}", self.0.market_code))
+            ApiError::internal(
+                format!("reading the stored calibration of {}", self.0.market_code),
+                e,
+            )
         })?;
         Ok(LtvCalibration {
             holdout_days: c.holdout_days,

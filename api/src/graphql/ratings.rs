@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, shop_id: i64, text: &str) -> ApiResult<T> {
     serde_json::from_str(text)
-        .map_err(|e| ApiError::Internal(format!("stored {what} of shop {shop_id}: {e}")))
+        .map_err(|e| ApiError::internal(format!("reading the stored {what} of shop {shop_id}"), e))
 }
 
 /// The three dimensions with their weights and metrics, from stored scores.

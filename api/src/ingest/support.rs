@@ -123,7 +123,7 @@ const CODE_FIELDS: &[&str] = &["code", "currency", "market"];
 pub fn check_texts<T: Serialize>(items: &[T]) -> ApiResult<()> {
     for (i, item) in items.iter().enumerate() {
         let value = serde_json::to_value(item)
-            .map_err(|e| ApiError::Internal(format!("input not serialisable: {e}")))?;
+            .map_err(|e| ApiError::internal("serialising a batch item to check its texts", e))?;
         check_text(&value, i, "", "")?;
     }
     Ok(())

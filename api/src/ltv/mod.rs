@@ -67,10 +67,13 @@ pub fn stored_fits(
     row: &ltv_market_model::Model,
 ) -> ApiResult<(Fit<CountModel>, Fit<GammaGammaParams>)> {
     let parse = |what: &str, e: serde_json::Error| {
-        ApiError::Internal(format!(
-            "stored {what} fit of market {}: {e}",
-            row.market_code
-        ))
+        ApiError::internal(
+            format!(
+                "reading the stored {what} fit of market {}",
+                row.market_code
+            ),
+            e,
+        )
     };
     let count = serde_json::from_str(&row.count_fit).map_err(|e| parse("count", e))?;
     let spend = serde_json::from_str(&row.spend_fit).map_err(|e| parse("spend", e))?;
@@ -85,7 +88,7 @@ pub fn predictor(
     mean_day_value_minor: f64,
     config: LtvConfig,
 ) -> ApiResult<LtvModel> {
-    let internal = |e: LtvError| ApiError::Internal(format!("LTV model: {e}"));
+    let internal = |e: LtvError| ApiError::internal("building the LTV predictor", e);
     LtvModel::new(count, spend, config)
         .map_err(internal)?
         .with_spend_fallback(mean_day_value_minor)

@@ -123,7 +123,7 @@ struct MarketData {
 }
 
 fn internal(e: LtvError) -> ApiError {
-    ApiError::Internal(format!("LTV fit: {e}"))
+    ApiError::internal("fitting the LTV models", e)
 }
 
 /// Chooses the count variant on the holdout and refits it on the full summaries.
@@ -395,7 +395,7 @@ fn model_row(
 
 /// A stored JSON document.
 fn to_json<T: Serialize>(value: &T) -> ApiResult<String> {
-    serde_json::to_string(value).map_err(|e| ApiError::Internal(format!("JSON: {e}")))
+    serde_json::to_string(value).map_err(|e| ApiError::internal("serialising an LTV fit", e))
 }
 
 fn prediction_row(

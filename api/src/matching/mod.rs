@@ -85,7 +85,10 @@ impl Matching {
     /// query does not pay for it); failures are logged and retried on first use.
     pub async fn warm(&self) {
         if let Err(err) = self.state().await {
-            tracing::error!(?err, "matching graph build failed; retrying on first use");
+            tracing::error!(
+                error = %err.operator_message(),
+                "matching graph build failed; retrying on first use"
+            );
         }
     }
 
@@ -239,6 +242,5 @@ fn client_error(err: MatchError) -> ApiError {
 }
 
 fn internal(err: MatchError) -> ApiError {
-    tracing::error!(%err, "matching failed");
-    ApiError::Internal(err.to_string())
+    ApiError::internal("matching", err)
 }

@@ -177,7 +177,7 @@ async fn write<C: ConnectionTrait>(
 pub fn to_aggregate(m: &shop_daily::Model) -> ApiResult<DailyAggregate> {
     let n = |v: i64| {
         u32::try_from(v).map_err(|_| {
-            ApiError::Internal(format!(
+            ApiError::invariant(format!(
                 "shop_daily ({}, {}) holds counter {v}; run `flywheel recompute ratings --rebuild-aggregates`",
                 m.shop_id, m.day
             ))

@@ -123,7 +123,7 @@ pub async fn run(
         for shop in chunk {
             let state = match stored.remove(&shop.id) {
                 Some(m) => serde_json::from_str::<RatingState>(&m.state).map_err(|e| {
-                    ApiError::Internal(format!("rating state of shop {}: {e}", shop.id))
+                    ApiError::internal(format!("reading the rating state of shop {}", shop.id), e)
                 })?,
                 None => RatingState::new_shop(),
             };
@@ -191,7 +191,11 @@ fn rating_error(shop: Option<i64>, e: RatingError) -> ApiError {
     match e {
         RatingError::EvaluationOutOfOrder { .. } => ApiError::Conflict(message),
         RatingError::InconsistentAggregate { .. } | RatingError::UnsortedDays { .. } => {
-            ApiError::Internal(message)
+            let doing = match shop {
+                Some(id) => format!("rating shop {id}"),
+                None => "rating shops".to_owned(),
+            };
+            ApiError::internal(doing, e)
         }
         _ => ApiError::BadInput(message),
     }

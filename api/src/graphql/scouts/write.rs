@@ -196,7 +196,7 @@ pub async fn open_entries(
     for p in fresh {
         let entry = opened
             .remove(&(p.creator_id, p.market.clone()))
-            .ok_or_else(|| ApiError::Internal("an inserted entry was not found".into()))?;
+            .ok_or_else(|| ApiError::invariant("an inserted entry was not found"))?;
         events.push(event(
             entry.id,
             None,
@@ -283,7 +283,7 @@ pub async fn move_entries(
                 creators
                     .get(&entry.creator_id)
                     .ok_or_else(|| {
-                        ApiError::Internal(format!("entry {} has no creator", entry.id))
+                        ApiError::invariant(format!("entry {} has no creator", entry.id))
                     })?
                     .ecommerce_capable,
             ),
