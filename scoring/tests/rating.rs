@@ -396,7 +396,8 @@ mod gates {
                 [Blocker::TooFewOrders {
                     tier: Tier::S,
                     orders: 90,
-                    needed: 100
+                    needed: 100,
+                    window_days: 90
                 }]
             ),
             "{b:?}"
@@ -772,17 +773,23 @@ mod hints {
     }
 
     #[test]
-    fn gaps_are_ranked_by_points_available() {
+    fn gaps_are_ranked_by_what_blocks_then_points_available() {
         let config = RatingConfig::default();
         let inputs = shop(mediocre);
         let card = rate(&inputs).scorecard;
         let hints = improvement_hints(&card, &inputs, &config);
         assert_eq!(hints.len(), Metric::COUNT);
-        assert!(
-            hints
-                .windows(2)
-                .all(|w| w[0].points_available >= w[1].points_available)
-        );
+        assert!(hints.windows(2).all(|w| {
+            (w[0].blocks_next_tier, w[0].points_available)
+                >= (w[1].blocks_next_tier, w[1].points_available)
+        }));
+        for h in &hints {
+            assert_eq!(
+                h.blocks_next_tier,
+                h.clean_events_needed != Some(0),
+                "{h:?}"
+            );
+        }
         // Lifting a metric to 100 gains exactly the stated points of overall score.
         for h in &hints {
             let d = h.metric.dimension();
@@ -800,6 +807,23 @@ mod hints {
         let hints = improvement_hints(&card, &inputs, &RatingConfig::default());
         assert!(hints.iter().all(|h| h.absorbable_bad_events.is_none()));
         assert!(hints.iter().all(|h| h.target_tier == Tier::B));
+        // The breach that holds the shop at C comes first, whatever its points.
+        assert_eq!(hints[0].metric, Metric::LateDispatchRate, "{hints:#?}");
+        assert!(hints[0].blocks_next_tier);
+        assert_eq!(hints.iter().filter(|h| h.blocks_next_tier).count(), 1);
+        let advice = hints[0].describe();
+        assert!(
+            advice.contains("43.14%") && advice.contains("standard 10.00%"),
+            "{advice}"
+        );
+    }
+
+    #[test]
+    fn values_read_in_their_units() {
+        assert_eq!(Metric::LateDispatchRate.show(0.0412), "4.12%");
+        assert_eq!(Metric::HandlingHours.show(31.46), "31.5 h");
+        assert_eq!(Metric::AverageRating.show(4.618), "4.62 stars");
+        assert_eq!(Metric::ContentScore.show(62.04), "62.0 points");
     }
 }
 

@@ -133,7 +133,8 @@ const RATING: &str = "query($id: ID!) { shop(id: $id) { rating {
     configVersion
     perks { trafficWeight settlementDays badge }
     dimensions { dimension score weight metrics { metric events rawValue value prior score } }
-    improvements { metric targetTier absorbableBadEvents cleanEventsNeeded pointsAvailable advice
+    nextTier nextTierPerks { trafficWeight settlementDays }
+    improvements { metric targetTier absorbableBadEvents cleanEventsNeeded blocksNextTier pointsAvailable advice
                    windowDays countingAgainst { day badEvents rollsOff } }
   }
   ratingHistory(first: 10) { totalCount edges { node { kind tier previousTier qualifiedTier overall reasons } } }
@@ -240,15 +241,31 @@ async fn a_month_of_orders_rates_the_shop(backend: Backend) {
     assert_eq!(rating["dimensions"].as_array().unwrap().len(), 3);
     assert!(!rating["perks"]["trafficWeight"].is_null());
 
-    // Improvements: all ten metrics, most points first; the late dispatches count against the
-    // shop on their order dates and roll off when their window has passed.
+    // Improvements: all ten metrics, those short of the next tier first, then most points;
+    // the late dispatches count against the shop on their order dates and roll off when their
+    // window has passed. Rates read in percent.
     let hints = rating["improvements"].as_array().unwrap();
     assert_eq!(hints.len(), 10);
-    let points: Vec<f64> = hints
+    let order: Vec<(bool, f64)> = hints
         .iter()
-        .map(|h| h["pointsAvailable"].as_f64().unwrap())
+        .map(|h| {
+            let blocks = h["blocksNextTier"].as_bool().unwrap();
+            assert_eq!(blocks, h["cleanEventsNeeded"] != 0, "{h}");
+            (blocks, h["pointsAvailable"].as_f64().unwrap())
+        })
         .collect();
-    assert!(points.windows(2).all(|p| p[0] >= p[1]), "{points:?}");
+    assert!(order.windows(2).all(|p| p[0] >= p[1]), "{order:?}");
+    assert!(
+        hints
+            .iter()
+            .all(|h| !h["advice"].as_str().unwrap().contains("0.0000"))
+    );
+    let next = rating["nextTier"].as_str().expect("a next tier below S");
+    assert!(
+        rating["nextTierPerks"]["trafficWeight"].as_f64()
+            > rating["perks"]["trafficWeight"].as_f64(),
+        "the next tier ({next}) is worth more: {rating:#}"
+    );
     let late = hints
         .iter()
         .find(|h| h["metric"] == "LATE_DISPATCH_RATE")

@@ -10,13 +10,12 @@ use crate::auth::Role::Admin;
 use crate::auth::{RoleGuard, caller};
 use crate::error::{ApiError, ApiResult};
 use crate::rating::view::{
-    DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, date_of,
+    DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, date_of, scoring_tier,
 };
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::shop_rating::{EvaluationKind, RatingTier};
 use entities::{shop, shop_rating, shop_rating_evaluation};
-use scoring::rating::Tier;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
@@ -79,15 +78,22 @@ impl ShopRating {
     }
     /// What the tier grants now.
     async fn perks(&self) -> PerksView {
-        let tier = match self.0.tier {
-            RatingTier::S => Tier::S,
-            RatingTier::A => Tier::A,
-            RatingTier::B => Tier::B,
-            RatingTier::C => Tier::C,
-            RatingTier::Unrated => Tier::Unrated,
-        };
         let perks = &crate::rating::config().perks;
-        perks.for_tier(tier, self.0.restrictions_deferred).into()
+        perks
+            .for_tier(scoring_tier(self.0.tier), self.0.restrictions_deferred)
+            .into()
+    }
+    /// The tier above the official one (A for an unrated shop); null for S.
+    async fn next_tier(&self) -> Option<RatingTier> {
+        scoring_tier(self.0.tier)
+            .next_up()
+            .map(crate::rating::view::tier)
+    }
+    /// What the next tier would grant: what reaching it is worth. Null for S.
+    async fn next_tier_perks(&self) -> Option<PerksView> {
+        let perks = &crate::rating::config().perks;
+        let next = scoring_tier(self.0.tier).next_up()?;
+        Some(perks.for_tier(next, false).into())
     }
     /// True in C while the grace period defers its restrictions.
     async fn restrictions_deferred(&self) -> bool {

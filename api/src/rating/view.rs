@@ -28,6 +28,17 @@ pub fn tier(t: r::Tier) -> RatingTier {
     }
 }
 
+/// The scoring crate's tier for a stored one.
+pub fn scoring_tier(t: RatingTier) -> r::Tier {
+    match t {
+        RatingTier::S => r::Tier::S,
+        RatingTier::A => r::Tier::A,
+        RatingTier::B => r::Tier::B,
+        RatingTier::C => r::Tier::C,
+        RatingTier::Unrated => r::Tier::Unrated,
+    }
+}
+
 /// One of the three dimensions a shop is rated on.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -137,7 +148,8 @@ pub struct CountingAgainstView {
     pub rolls_off: NaiveDate,
 }
 
-/// What one metric needs for the next tier, ranked by the points it could add.
+/// What one metric needs for the next tier: those holding the shop back first, then by the
+/// points they could add.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImprovementView {
     pub metric: RatingMetric,
@@ -156,6 +168,10 @@ pub struct ImprovementView {
     pub clean_events_needed: Option<u64>,
     /// Days with bad events in the window, oldest first.
     pub counting_against: Vec<CountingAgainstView>,
+    /// The metric falls short of what the target tier needs (in C: it is in breach), so it
+    /// holds the shop where it is. Evaluations stored before this field read false.
+    #[serde(default)]
+    pub blocks_next_tier: bool,
     /// Overall points the shop would gain if this metric scored 100.
     pub points_available: f64,
     /// The hint in words.
@@ -183,6 +199,7 @@ impl From<&r::MetricHint> for ImprovementView {
                     rolls_off: date_of(c.rolls_off),
                 })
                 .collect(),
+            blocks_next_tier: h.blocks_next_tier,
             points_available: h.points_available,
             advice: h.describe(),
         }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::RatingConfig;
-use super::input::{Day, ShopInputs};
+use super::input::{Day, IsoDate, ShopInputs};
 use super::metric::Metric;
 use super::scorecard::{Scorecard, bad_events};
 use super::tier::Tier;
@@ -52,7 +52,11 @@ pub struct MetricHint {
     pub clean_events_needed: Option<u64>,
     /// Days with bad events in the window, oldest first, with the day each rolls off.
     pub counting_against: Vec<CountingAgainst>,
-    /// Overall points the shop would gain if this metric scored 100: the ranking key.
+    /// The metric falls short of what `target_tier` needs of it now (for a C shop: it is in
+    /// breach): it holds the shop where it is, so it ranks first.
+    pub blocks_next_tier: bool,
+    /// Overall points the shop would gain if this metric scored 100: the ranking key after
+    /// `blocks_next_tier`.
     pub points_available: f64,
 }
 
@@ -60,30 +64,26 @@ impl MetricHint {
     /// Plain-words summary for the shop.
     pub fn describe(&self) -> String {
         let noun = self.metric.event_noun();
+        let target = self.metric.show(self.target_value);
         let mut out = format!(
-            "{}: {:.4} (score {:.1}, over {} days).",
+            "{}: {} (score {:.1}, over {} days).",
             self.metric.label(),
-            self.value,
+            self.metric.show(self.value),
             self.score,
             self.window_days
         );
         match self.clean_events_needed {
-            Some(0) => {
-                out += &format!(
-                    " Meets the {} standard {}.",
-                    self.target_tier, self.target_value
-                )
-            }
+            Some(0) => out += &format!(" Meets the {} standard {target}.", self.target_tier),
             Some(n) => {
                 out += &format!(
-                    " {n} more clean {noun} bring it to the {} standard {}.",
-                    self.target_tier, self.target_value
+                    " {n} more clean {noun} bring it to the {} standard {target}.",
+                    self.target_tier
                 )
             }
             None => {
                 out += &format!(
-                    " The {} standard {} is out of reach this window.",
-                    self.target_tier, self.target_value
+                    " The {} standard {target} is out of reach this window.",
+                    self.target_tier
                 )
             }
         }
@@ -96,7 +96,7 @@ impl MetricHint {
             out += &format!(
                 " {} day(s) count against it; the oldest rolls off on {}.",
                 self.counting_against.len(),
-                iso_date(first.rolls_off)
+                IsoDate(first.rolls_off)
             );
         }
         out
@@ -124,7 +124,8 @@ fn first_true(cap: u64, pred: impl Fn(u64) -> bool) -> Option<u64> {
     Some(hi)
 }
 
-/// Improvement hints for every metric, ranked by points available (largest first).
+/// Improvement hints for every metric: those holding the shop below the next tier first, then
+/// by points available (largest first).
 ///
 /// `card` must come from `inputs` and `config` (e.g. `evaluate(..).scorecard`). Counts hold
 /// "all else equal": they move one metric at a time. They are about the tier the scores qualify
@@ -185,6 +186,7 @@ pub fn improvement_hints(
                     })
                 })
                 .collect();
+            let clean_events_needed = first_true(SEARCH_CAP, meets);
             MetricHint {
                 metric,
                 window_days: ms.window_days,
@@ -194,14 +196,18 @@ pub fn improvement_hints(
                 target_tier,
                 target_value,
                 absorbable_bad_events,
-                clean_events_needed: first_true(SEARCH_CAP, meets),
+                clean_events_needed,
                 counting_against,
+                blocks_next_tier: clean_events_needed != Some(0),
                 points_available: config.weights.of(metric.dimension()) / in_dimension(metric)
                     * (100.0 - ms.score),
             }
         })
         .collect();
-    hints.sort_by(|a, b| b.points_available.total_cmp(&a.points_available));
+    hints.sort_by(|a, b| {
+        (b.blocks_next_tier.cmp(&a.blocks_next_tier))
+            .then(b.points_available.total_cmp(&a.points_available))
+    });
     hints
 }
 
@@ -226,32 +232,4 @@ fn records(inputs: &ShopInputs, config: &RatingConfig) -> Vec<(Day, Sums)> {
         .collect();
     out.sort_by_key(|(day, _)| *day);
     out
-}
-
-/// A day number (days since 1970-01-01) as an ISO date, e.g. 2027-09-02, for advice a seller
-/// reads (civil-from-days over the proleptic Gregorian calendar; no calendar crate needed).
-fn iso_date(day: Day) -> String {
-    let z = i64::from(day) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod date_tests {
-    use super::iso_date;
-
-    #[test]
-    fn day_numbers_read_as_dates() {
-        assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(iso_date(21_063), "2027-09-02");
-        assert_eq!(iso_date(11_016), "2000-02-29");
-        assert_eq!(iso_date(-1), "1969-12-31");
-    }
 }

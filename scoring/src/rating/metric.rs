@@ -123,6 +123,17 @@ impl Metric {
         }
     }
 
+    /// A value of this metric as a seller reads it: rates in percent, handling time in hours,
+    /// the rating in stars, the content score in points.
+    pub fn show(self, value: f64) -> String {
+        match self {
+            Metric::ContentScore => format!("{value:.1} points"),
+            Metric::AverageRating => format!("{value:.2} stars"),
+            Metric::HandlingHours => format!("{value:.1} h"),
+            _ => format!("{:.2}%", value * 100.0),
+        }
+    }
+
     /// What one event of this metric is, for "absorb N / needs N" messages.
     pub fn event_noun(self) -> &'static str {
         match self {

@@ -167,6 +167,7 @@ impl Scorecard {
             orders: windows.eligible_orders(config),
             age_days: i64::from(inputs.as_of) - i64::from(inputs.opened_at),
             severe_violations: windows.severe_violations(config),
+            window_days: config.windows.eligibility_days,
         };
         Scorecard::assemble(inputs.as_of, metrics, eligibility, config)
     }

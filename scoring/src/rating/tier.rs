@@ -100,6 +100,8 @@ pub enum Blocker {
         orders: u64,
         /// Orders needed.
         needed: u32,
+        /// The window's length in days.
+        window_days: u32,
     },
     /// Shop too young for S.
     TooYoung {
@@ -143,15 +145,22 @@ impl Blocker {
                 metric.label()
             ),
             Blocker::TooFewOrders {
-                tier: Tier::Unrated,
-                orders,
-                needed,
-            } => format!("{orders} orders in the window; a shop is rated from {needed} orders"),
-            Blocker::TooFewOrders {
                 tier,
                 orders,
                 needed,
-            } => format!("{orders} orders in the window; {tier} needs {needed}"),
+                window_days,
+            } => {
+                let more = u64::from(*needed).saturating_sub(*orders);
+                let goal = match tier {
+                    Tier::Unrated => "to be rated".to_owned(),
+                    tier => format!("for {tier}"),
+                };
+                format!(
+                    "{orders} orders in the last {window_days} days; {more} more within that \
+                     window {goal} ({needed} needed; orders older than {window_days} days stop \
+                     counting)"
+                )
+            }
             Blocker::TooYoung { age_days, needed } => {
                 format!("the shop is {age_days} days old; S needs {needed} days")
             }
@@ -160,8 +169,10 @@ impl Blocker {
                 value,
                 recall,
             } => format!(
-                "{} is at {value:.4}, at or beyond the recall threshold {recall}: tier C",
-                metric.label()
+                "{} is at {}, at or beyond the recall threshold {}: tier C",
+                metric.label(),
+                metric.show(*value),
+                metric.show(*recall)
             ),
             Blocker::SevereViolation { count } => {
                 format!("{count} severe violation(s) upheld in the content window: tier C")
@@ -179,6 +190,8 @@ pub struct Eligibility {
     pub age_days: i64,
     /// Severe violations upheld in the base content window.
     pub severe_violations: u32,
+    /// Length of the window `orders` counts, in days.
+    pub window_days: u32,
 }
 
 /// The tier that scores and facts qualify for (no hysteresis), with the gates blocking the tier
@@ -211,6 +224,7 @@ pub fn qualify(
             tier: Tier::Unrated,
             orders: facts.orders,
             needed: tiers.min_orders_rated,
+            window_days: facts.window_days,
         };
         return (Tier::Unrated, vec![blocker]);
     }
@@ -267,6 +281,7 @@ fn gate_failures(
                 tier,
                 orders: facts.orders,
                 needed: tiers.s_min_orders,
+                window_days: facts.window_days,
             });
         }
         if facts.age_days < i64::from(tiers.s_min_age_days) {
