@@ -98,9 +98,10 @@ pub async fn run(db_config: &DbConfig, args: DemoArgs) -> anyhow::Result<()> {
     }
     let keys = args.serve.jwt.keys(Some(DEMO_SECRET))?;
     // Bound before the seeding, which takes a while, so a bad address fails at once.
-    let listener = match args.no_serve {
-        true => None,
-        false => Some(super::serve::listen(&args.serve.listen).await?),
+    let listener = if args.no_serve {
+        None
+    } else {
+        Some(super::serve::listen(&args.serve.listen).await?)
     };
     let (conn, statements) = super::connect(db_config).await?;
     if args.reset {
