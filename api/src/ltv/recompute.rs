@@ -314,7 +314,7 @@ pub async fn run(
             && repeat >= options.min_repeat_creators
         {
             fit_all(&summaries, &d.observations(cutoff), &config).map_err(|e| {
-                tracing::warn!(market = %d.market.code, error = %e, "LTV fit failed; borrowing the global fit");
+                tracing::warn!(market = %d.market.code, error = %e, "a market's own LTV fit failed");
                 format!("its own fit failed ({})", why(&e, cutoff))
             })
         } else {
