@@ -1,6 +1,7 @@
 //! Database connection: SQLite (embedded, WAL) or PostgreSQL, migrations, and a statement
 //! counter that `/metrics` exposes (and tests use to prove the absence of N+1 queries).
 
+use crate::metrics::Histogram;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -8,17 +9,21 @@ use sea_orm::{
     DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Counts SQL statements sent to the database since start-up.
+/// Counts and times the SQL statements sent to the database since start-up.
 #[derive(Debug, Default)]
-pub struct StatementCounter(AtomicU64);
+pub struct StatementCounter(Histogram);
 
 impl StatementCounter {
     /// Statements executed so far.
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.count()
+    }
+
+    /// How long they took, as the driver returned them.
+    pub fn latency(&self) -> &Histogram {
+        &self.0
     }
 }
 
@@ -74,10 +79,67 @@ pub async fn connect(cfg: &DbConfig) -> Result<(DatabaseConnection, Arc<Statemen
     let mut db = Database::connect(opts).await?;
     let counter = Arc::new(StatementCounter::default());
     let seen = counter.clone();
-    db.set_metric_callback(move |_info| {
-        seen.0.fetch_add(1, Ordering::Relaxed);
-    });
+    db.set_metric_callback(move |info| seen.0.observe(info.elapsed));
     Ok((db, counter))
+}
+
+/// The pool's open and idle connections, read without a round trip.
+pub fn pool_stats(db: &DatabaseConnection) -> Option<crate::metrics::PoolStats> {
+    let (size, idle, max) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => return None,
+    };
+    Some(crate::metrics::PoolStats { size, idle, max })
+}
+
+/// What an operator is told when [`connect`] fails: the cause once, where the database was
+/// looked for (never the password), and what to check.
+pub fn connect_error(cfg: &DbConfig, err: &DbErr) -> String {
+    use sea_orm::sqlx::postgres::PgConnectOptions;
+    let causes = std::iter::successors(Some(err as &dyn std::error::Error), |e| (*e).source());
+    let cause = crate::error::joined(causes.map(|e| e.to_string()));
+    let code = sqlx_error(err)
+        .and_then(|e| e.as_database_error())
+        .and_then(|d| d.code())
+        .map(|c| c.into_owned());
+    if cfg.url.starts_with("postgres") {
+        let Ok(pg) = cfg.url.parse::<PgConnectOptions>() else {
+            return format!(
+                "cannot connect to PostgreSQL: {cause} (check DATABASE_URL: postgres://USER@HOST:PORT/DB)"
+            );
+        };
+        let (host, port) = (pg.get_host(), pg.get_port());
+        let target = format!(
+            "postgres://{}@{host}:{port}/{}",
+            pg.get_username(),
+            pg.get_database().unwrap_or("")
+        );
+        let hint = match code.as_deref() {
+            Some("28P01" | "28000") => "check the user and password in DATABASE_URL".to_owned(),
+            Some("3D000") => "create the database, or name another one in DATABASE_URL".to_owned(),
+            _ => format!("is PostgreSQL running on {host}:{port}?"),
+        };
+        return format!("cannot connect to the database at {target}: {cause} ({hint})");
+    }
+    let file = cfg.url.split('?').next().unwrap_or(&cfg.url);
+    format!(
+        "cannot open the database {file}: {cause} (does its directory exist, and may this user write there?)"
+    )
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
@@ -189,4 +251,61 @@ pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A closed port: the message says why once, where (without the password) and what to check.
+    #[tokio::test]
+    async fn an_unreachable_postgres_is_reported_once_with_its_host_and_a_hint() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let cfg = DbConfig {
+            url: format!("postgres://flywheel:s3cret@127.0.0.1:{port}/flywheel"),
+            schema: None,
+            max_connections: 1,
+        };
+        let err = connect(&cfg).await.expect_err("nothing listens there");
+        let message = connect_error(&cfg, &err);
+        assert!(
+            message.starts_with(&format!(
+                "cannot connect to the database at postgres://flywheel@127.0.0.1:{port}/flywheel: "
+            )),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(&format!("(is PostgreSQL running on 127.0.0.1:{port}?)")),
+            "{message}"
+        );
+        assert!(!message.contains("s3cret"), "{message}");
+        let cause = message.split(": ").skip(1).collect::<Vec<_>>();
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            cause.iter().all(|part| seen.insert(*part)),
+            "no part said twice: {message}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_sqlite_file_that_cannot_be_created_names_the_file() {
+        let cfg = DbConfig {
+            url: "sqlite:///nonexistent-dir-of-flywheel/x.db?mode=rwc".into(),
+            schema: None,
+            max_connections: 1,
+        };
+        let err = connect(&cfg).await.expect_err("no such directory");
+        let message = connect_error(&cfg, &err);
+        assert!(
+            message.starts_with(
+                "cannot open the database sqlite:///nonexistent-dir-of-flywheel/x.db: "
+            ),
+            "{message}"
+        );
+        assert!(message.contains("does its directory exist"), "{message}");
+    }
 }

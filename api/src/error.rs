@@ -65,15 +65,27 @@ pub struct InternalError {
 impl InternalError {
     /// What the server was doing and every cause under it, joined by `": "`, for the log.
     pub fn chain(&self) -> String {
-        let mut out = self.doing.clone();
-        let mut cause = StdError::source(self);
-        while let Some(err) = cause {
-            out.push_str(": ");
-            out.push_str(&err.to_string());
-            cause = err.source();
-        }
-        out
+        let causes = std::iter::successors(StdError::source(self), |e| (*e).source());
+        joined(std::iter::once(self.doing.clone()).chain(causes.map(|e| e.to_string())))
     }
+}
+
+/// Joins an error's messages, outermost first, with `": "`, leaving out each one the text so
+/// far already holds: most wrappers print their source in their own message as well
+/// (sea-orm's `Connection Error: {0}`, sqlx's `error communicating with database: {0}`), so
+/// a plain walk of the chain says every cause two or three times.
+pub fn joined(messages: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::new();
+    for message in messages {
+        if message.is_empty() || out.contains(&message) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&message);
+    }
+    out
 }
 
 impl fmt::Display for InternalError {
@@ -215,3 +227,22 @@ impl From<ApiError> for async_graphql::Error {
 
 /// Result of a resolver or store call.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_its_wrapper_already_prints_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let sqlx = sea_orm::sqlx::Error::Io(io);
+        let db = sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(Arc::new(sqlx)));
+        let ApiError::Internal(cause) = ApiError::internal("connecting", db) else {
+            unreachable!()
+        };
+        assert_eq!(
+            cause.chain(),
+            "connecting: Connection Error: error communicating with database: Connection refused"
+        );
+    }
+}

@@ -1,10 +1,12 @@
 //! The jobs a server runs on a schedule, so its scores stay current without an operator: the
 //! content cohort snapshot new metrics are scored against, the per-market LTV fits with every
 //! creator's prediction, the scores matching ranks with, and the daily projected shop ratings. Each job is the same code as its
-//! `flywheel recompute` command; a failure is logged and retried at the next tick.
+//! `flywheel recompute` command; a failure is logged and retried at the next tick. Every run
+//! is logged and counted in `/metrics` (`flywheel_job_*`, by job name).
 
 use crate::content::ContentScoring;
 use crate::matching::Matching;
+use crate::metrics::Metrics;
 use crate::rating::recompute::EvaluationKind;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -33,23 +35,38 @@ impl Default for Schedule {
     }
 }
 
-/// Starts the scheduled jobs on the current runtime.
+/// Starts the scheduled jobs on the current runtime, recording their runs in `metrics`.
 pub fn spawn(
     db: DatabaseConnection,
     content: Arc<ContentScoring>,
     matching: Arc<Matching>,
+    metrics: Arc<Metrics>,
     schedule: Schedule,
 ) {
-    content.spawn_refresh(schedule.cohort_refresh);
+    let jobs = Jobs(metrics);
+    jobs.every(
+        "cohort_refresh",
+        schedule.cohort_refresh,
+        At::Once,
+        move || {
+            let content = Arc::clone(&content);
+            async move { content.refresh().await.map(|_| ()) }
+        },
+    );
     // Content scores change with every metric report: matching re-reads them as often as the
     // cohorts are refreshed, and after every LTV refit.
     let scores = Arc::clone(&matching);
-    every("matching scores", schedule.cohort_refresh, move || {
-        let matching = Arc::clone(&scores);
-        async move { matching.refresh_scores().await }
-    });
+    jobs.every(
+        "matching_scores",
+        schedule.cohort_refresh,
+        At::Later,
+        move || {
+            let matching = Arc::clone(&scores);
+            async move { matching.refresh_scores().await }
+        },
+    );
     let ltv_db = db.clone();
-    every("ltv refit", schedule.ltv_refit, move || {
+    jobs.every("ltv_refit", schedule.ltv_refit, At::Later, move || {
         let db = ltv_db.clone();
         let matching = Arc::clone(&matching);
         async move {
@@ -58,45 +75,72 @@ pub fn spawn(
             matching.refresh_scores().await
         }
     });
-    every("rating projection", schedule.rating_projection, move || {
-        let db = db.clone();
-        async move {
-            let options = crate::rating::recompute::Options {
-                kind: EvaluationKind::Projected,
-                as_of: None,
-                now: Utc::now(),
-            };
-            crate::rating::recompute::run(&db, crate::rating::config(), &options, &|_, _, _| {})
-                .await
-                .map(|_| ())
-        }
-    });
+    jobs.every(
+        "rating_projection",
+        schedule.rating_projection,
+        At::Later,
+        move || {
+            let db = db.clone();
+            async move {
+                let options = crate::rating::recompute::Options {
+                    kind: EvaluationKind::Projected,
+                    as_of: None,
+                    now: Utc::now(),
+                };
+                crate::rating::recompute::run(&db, crate::rating::config(), &options, &|_, _, _| {})
+                    .await
+                    .map(|_| ())
+            }
+        },
+    );
 }
 
-/// Runs `job` every `period`, the first time one period from now.
-fn every<F, Fut>(name: &'static str, period: Duration, job: F)
-where
-    F: Fn() -> Fut + Send + 'static,
-    Fut: Future<Output = crate::error::ApiResult<()>> + Send,
-{
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let started = std::time::Instant::now();
-            match job().await {
-                Ok(()) => tracing::info!(
-                    job = name,
-                    millis = started.elapsed().as_millis() as u64,
-                    "scheduled job done"
-                ),
-                Err(err) => tracing::error!(
-                    job = name,
-                    error = %err.operator_message(),
-                    "scheduled job failed"
-                ),
+/// When a job first runs.
+enum At {
+    /// At start-up.
+    Once,
+    /// One period after start-up.
+    Later,
+}
+
+/// Where the jobs' runs are recorded.
+struct Jobs(Arc<Metrics>);
+
+impl Jobs {
+    /// Runs `job` every `period`, the first time at `first`.
+    fn every<F, Fut>(&self, name: &'static str, period: Duration, first: At, job: F)
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: Future<Output = crate::error::ApiResult<()>> + Send,
+    {
+        let metrics = Arc::clone(&self.0);
+        metrics.job_scheduled(name);
+        tokio::spawn(async move {
+            let start = match first {
+                At::Once => tokio::time::Instant::now(),
+                At::Later => tokio::time::Instant::now() + period,
+            };
+            let mut tick = tokio::time::interval_at(start, period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let (at, started) = (std::time::SystemTime::now(), std::time::Instant::now());
+                let outcome = job().await;
+                let took = started.elapsed();
+                metrics.job_ran(name, at, took, outcome.is_ok());
+                match outcome {
+                    Ok(()) => tracing::info!(
+                        job = name,
+                        millis = took.as_millis() as u64,
+                        "scheduled job done"
+                    ),
+                    Err(err) => tracing::error!(
+                        job = name,
+                        error = %err.operator_message(),
+                        "scheduled job failed"
+                    ),
+                }
             }
-        }
-    });
+        });
+    }
 }

@@ -34,6 +34,7 @@ pub fn app(
 ) -> axum::Router {
     let matching = Arc::new(matching::Matching::new(db.clone()));
     let content = Arc::new(content::ContentScoring::new(db.clone()));
+    let metrics = Arc::new(metrics::Metrics::new(statements));
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         let warm = Arc::clone(&matching);
         runtime.spawn(async move { warm.warm().await });
@@ -42,6 +43,7 @@ pub fn app(
             db.clone(),
             Arc::clone(&content),
             Arc::clone(&matching),
+            Arc::clone(&metrics),
             schedule,
         );
     }
@@ -56,7 +58,7 @@ pub fn app(
         scopes: Arc::default(),
         db,
         keys: Arc::new(keys),
-        metrics: Arc::new(metrics::Metrics::new(statements)),
+        metrics,
         batch_window: limits.graphql.batch_window,
     };
     server::router(state, limits.http)

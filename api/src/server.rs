@@ -87,9 +87,10 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.timeout))
+        // Outside the limits, so a 408 or 413 is logged and counted like any answer.
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -133,6 +134,47 @@ fn authenticate(keys: &JwtKeys, headers: &HeaderMap) -> Authentication {
     keys.verify(token.trim())
 }
 
+/// What the GraphQL handler tells the access log (`observe`) of a request, through the
+/// response's extensions: the operation's name and the caller's role, never the token.
+#[derive(Clone, Debug)]
+struct Access {
+    operation: String,
+    role: &'static str,
+}
+
+/// The name an operation is logged and measured by: `operationName` if sent, else the name
+/// of the document's one named operation, else `anonymous`. The document is parsed only if
+/// admission parsed it already (`parsed`), so a refused request costs no parse.
+fn operation_name(request: &mut async_graphql::Request, parsed: bool) -> String {
+    use async_graphql::parser::types::DocumentOperations;
+    if let Some(name) = &request.operation_name {
+        return name.clone();
+    }
+    if parsed
+        && let Ok(doc) = request.parsed_query()
+        && let DocumentOperations::Multiple(operations) = &doc.operations
+        && operations.len() == 1
+        && let Some(name) = operations.keys().next()
+    {
+        return name.to_string();
+    }
+    "anonymous".to_owned()
+}
+
+/// The caller's role as the access log shows it.
+fn role_name(caller: &Authentication) -> &'static str {
+    use crate::auth::Role;
+    match caller {
+        Ok(c) => match c.role {
+            Role::Admin => "admin",
+            Role::Brand => "brand",
+            Role::Scout => "scout",
+            Role::Shop => "shop",
+        },
+        Err(_) => "unauthenticated",
+    }
+}
+
 async fn graphql(
     State(app): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -140,6 +182,25 @@ async fn graphql(
     req: GraphQLRequest,
 ) -> axum::response::Response {
     let caller = authenticate(&app.keys, &headers);
+    let mut request = req.into_inner();
+    let mut access = Access {
+        operation: operation_name(&mut request, false),
+        role: role_name(&caller),
+    };
+    let mut http = execute(&app, peer, caller, request, &mut access).await;
+    http.extensions_mut().insert(access);
+    http
+}
+
+/// Meters, admits and executes one GraphQL request, naming its operation in `access` once
+/// the document is parsed.
+async fn execute(
+    app: &AppState,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    caller: Authentication,
+    mut request: async_graphql::Request,
+    access: &mut Access,
+) -> axum::response::Response {
     let payer = match &caller {
         Ok(c) if c.is_admin() => None,
         Ok(c) => Some(Payer::Token(format!(
@@ -153,17 +214,18 @@ async fn graphql(
     if let Some(payer) = &payer
         && let Err(throttled) = app.throttle.charge(payer, 0, Instant::now())
     {
-        return throttled_response(&app, throttled, None);
+        return throttled_response(app, throttled, None);
     }
-    let mut request = req.into_inner();
-    let cost = match app.admission.admit(&mut request, caller.is_ok()) {
+    let admitted = app.admission.admit(&mut request, caller.is_ok());
+    access.operation = operation_name(&mut request, admitted.is_ok());
+    let cost = match admitted {
         Ok(cost) => cost,
-        Err(err) => return respond(&app, Response::from_errors(vec![err])),
+        Err(err) => return respond(app, Response::from_errors(vec![err])),
     };
     let budget = match &payer {
         Some(payer) => match app.throttle.charge(payer, cost, Instant::now()) {
             Ok(budget) => Some(budget),
-            Err(throttled) => return throttled_response(&app, throttled, Some(cost)),
+            Err(throttled) => return throttled_response(app, throttled, Some(cost)),
         },
         None => None,
     };
@@ -195,8 +257,8 @@ async fn graphql(
     }
     response
         .extensions
-        .insert("cost".into(), cost_extension(&app, Some(cost), budget));
-    let mut http = respond(&app, response);
+        .insert("cost".into(), cost_extension(app, Some(cost), budget));
+    let mut http = respond(app, response);
     if let Some(budget) = budget {
         budget_headers(http.headers_mut(), budget);
     }
@@ -380,21 +442,45 @@ async fn ready(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    let gauges = crate::metrics::Gauges {
+        pool: crate::db::pool_stats(&app.db),
+        graph: app.matching.stats(),
+    };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
+        app.metrics.render(&gauges),
     )
 }
 
-async fn observe(State(app): State<AppState>, req: Request, next: Next) -> impl IntoResponse {
+/// Counts and times every request, and writes its access line: one `info` event inside the
+/// request's span (which holds the method, path and request id) with the status, the latency
+/// to the response's head in milliseconds, and for GraphQL the operation and the caller's role
+/// (`-` on other routes).
+async fn observe(
+    State(app): State<AppState>,
+    req: Request,
+    next: Next,
+) -> axum::response::Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let started = Instant::now();
     let response = next.run(req).await;
-    app.metrics
-        .request(&route, response.status().as_u16(), started.elapsed());
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    app.metrics.request(&route, status, elapsed);
+    let access = response.extensions().get::<Access>();
+    if let Some(access) = access {
+        app.metrics.operation(&access.operation, elapsed);
+    }
+    tracing::info!(
+        status,
+        latency_ms = elapsed.as_micros() as f64 / 1_000.0,
+        operation = access.map_or("-", |a| a.operation.as_str()),
+        role = access.map_or("-", |a| a.role),
+        "access"
+    );
     response
 }
 

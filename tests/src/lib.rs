@@ -430,8 +430,12 @@ impl Log {
         LOG.get_or_init(|| {
             let log = Log::default();
             let writer = log.clone();
-            flywheel::cli::init_logging(flywheel::cli::LogFormat::Json, move || writer.clone())
-                .expect("no other log is installed in the test binary");
+            flywheel::cli::init_logging(
+                flywheel::cli::LogFormat::Json,
+                move || writer.clone(),
+                false,
+            )
+            .expect("no other log is installed in the test binary");
             log
         })
     }

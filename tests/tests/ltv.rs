@@ -14,7 +14,10 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-on_both_databases!(selling_days_fit_and_serve_creator_ltv);
+on_both_databases!(
+    selling_days_fit_and_serve_creator_ltv,
+    a_young_marketplace_is_skipped_with_reasons
+);
 
 /// US creators beyond the fixture's.
 const CREATORS: usize = 40;
@@ -269,6 +272,16 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
         "{before:#}"
     );
 
+    // A market without sales is skipped, and the others are fitted all the same.
+    ingest(
+        &s,
+        "upsertMarkets",
+        "MarketInput",
+        json!([
+            {"code": "DE", "name": "Germany", "currency": "EUR", "timeZone": "Europe/Berlin"},
+        ]),
+    )
+    .await;
     let options = recompute::Options {
         min_creators: 30,
         min_repeat_creators: 15,
@@ -278,6 +291,14 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(report.markets.len(), 2, "{report:?}");
+    assert_eq!(
+        report.skipped,
+        vec![recompute::Skipped {
+            market: "DE".into(),
+            creators: 0,
+            reason: "no creator has sold there yet".into(),
+        }]
+    );
     let us_report = report.markets.iter().find(|m| m.market == "US").unwrap();
     assert!(!us_report.borrowed_from_global);
     assert_eq!(us_report.creators, n_us);
@@ -567,5 +588,56 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
         .gql(Some(&admin), TOP, json!({"m": "US", "after": "bogus"}))
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    s.stop().await;
+}
+
+/// A marketplace whose every sale is younger than the holdout: nothing can choose a model, so
+/// every market is skipped with the reason, the run itself succeeds, and creators' LTV says
+/// there is no model.
+async fn a_young_marketplace_is_skipped_with_reasons(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let f: Fixture = marketplace(&s).await;
+    let today = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let sale = |creator: &str, days_ago| Sale {
+        creator: creator.into(),
+        days_ago,
+        amount: 1200,
+        delivered: true,
+        returned: false,
+    };
+    let sales = [sale("cr-us", 20), sale("cr-us", 10), sale("cr-us-dogs", 5)];
+    let (orders, events) = batches(today, &sales);
+    ingest(&s, "recordOrders", "OrderInput", orders).await;
+    ingest(&s, "recordOrderStatus", "OrderStatusInput", events).await;
+
+    let report = recompute::run(&s.db, &recompute::Options::new(Utc::now()), &|_, _, _| {})
+        .await
+        .expect("a young marketplace is not an error");
+    assert!(report.markets.is_empty(), "{report:?}");
+    assert_eq!(report.predicted, 0);
+    let skipped: Vec<(&str, usize)> = report
+        .skipped
+        .iter()
+        .map(|k| (k.market.as_str(), k.creators))
+        .collect();
+    assert_eq!(skipped, [("GB", 0), ("US", 2)], "{report:?}");
+    let us = &report.skipped[1].reason;
+    let cutoff = (today - Duration::days(90)).date_naive();
+    assert!(
+        us.contains("fewer than the 200 and 50 its own fit needs")
+            && us.contains(&format!(
+                "the platform-wide fit failed: no creator sold before {cutoff}"
+            )),
+        "{us}"
+    );
+    let got = ltv_ok(&s, &s.admin(), json!({"id": f.creator_us.to_string()})).await;
+    assert!(
+        got["reason"].as_str().unwrap().contains("no LTV model"),
+        "{got:#}"
+    );
     s.stop().await;
 }

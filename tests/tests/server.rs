@@ -10,7 +10,8 @@ on_both_databases!(
     authentication,
     request_limits,
     responses_complete_as_the_spec_says,
-    internal_errors_are_logged_once_with_cause_and_request_id
+    internal_errors_are_logged_once_with_cause_and_request_id,
+    every_request_writes_one_access_line
 );
 
 async fn probes_and_metrics(backend: Backend) {
@@ -26,11 +27,172 @@ async fn probes_and_metrics(backend: Backend) {
     let page = get("/graphql").await.unwrap().text().await.unwrap();
     assert!(page.contains("graphiql"), "GET /graphql serves GraphiQL");
     s.gql(None, "{ me { role } }", json!({})).await;
+    s.gql(Some(&s.admin()), "query Probe { me { role } }", json!({}))
+        .await;
     let metrics = get("/metrics").await.unwrap().text().await.unwrap();
     assert!(metrics.contains("flywheel_http_requests_total{route=\"/graphql\",status=\"200\"}"));
-    assert!(metrics.contains("flywheel_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    assert!(metrics.contains(
+        "flywheel_http_request_duration_seconds_bucket{route=\"/graphql\",le=\"+Inf\"} 3"
+    ));
     assert!(metrics.contains("flywheel_graphql_errors_total{code=\"UNAUTHENTICATED\"} 1"));
     assert!(s.metric("flywheel_sql_statements_total").await > 0.0);
+    assert_eq!(
+        s.metric("flywheel_http_request_duration_seconds_count{route=\"/healthz\"}")
+            .await,
+        1.0
+    );
+    assert_eq!(
+        s.metric("flywheel_graphql_operation_duration_seconds_count{operation=\"Probe\"}")
+            .await,
+        1.0
+    );
+    assert_eq!(
+        s.metric("flywheel_graphql_operation_duration_seconds_count{operation=\"anonymous\"}")
+            .await,
+        1.0
+    );
+    assert_eq!(
+        s.metric("flywheel_sql_statement_duration_seconds_count")
+            .await,
+        s.metric("flywheel_sql_statements_total").await,
+        "every statement is timed"
+    );
+    assert_eq!(s.metric("flywheel_db_pool_max_connections").await, 4.0);
+    assert!(
+        s.metric("flywheel_db_pool_connections{state=\"idle\"}")
+            .await
+            >= 0.0
+    );
+    assert!(s.metric("process_resident_memory_bytes").await > 1e6);
+    assert!(s.metric("process_cpu_seconds_total").await >= 0.0);
+    assert!(s.metric("flywheel_uptime_seconds").await >= 0.0);
+    assert!(metrics.contains(&format!(
+        "flywheel_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    )));
+    // The jobs a server schedules: each counted from zero; the cohort refresh runs at start-up.
+    for job in ["ltv_refit", "rating_projection", "matching_scores"] {
+        assert_eq!(
+            s.metric(&format!(
+                "flywheel_job_runs_total{{job=\"{job}\",outcome=\"ok\"}}"
+            ))
+            .await,
+            0.0
+        );
+    }
+    let mut waited = 0;
+    let text = loop {
+        let text = get("/metrics").await.unwrap().text().await.unwrap();
+        let done = text
+            .contains("flywheel_job_runs_total{job=\"cohort_refresh\",outcome=\"ok\"} 1")
+            && text.contains("flywheel_matching_graph_edges ");
+        if done || waited >= 100 {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    };
+    assert!(
+        text.contains("flywheel_job_runs_total{job=\"cohort_refresh\",outcome=\"ok\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("flywheel_job_last_success{job=\"cohort_refresh\"} 1"));
+    let started = s
+        .metric("flywheel_job_last_start_timestamp_seconds{job=\"cohort_refresh\"}")
+        .await;
+    let now = chrono::Utc::now().timestamp_millis() as f64 / 1_000.0;
+    assert!(
+        started <= now + 1.0 && now - started < 3_600.0,
+        "{started} vs {now}"
+    );
+    assert!(
+        s.metric("flywheel_job_last_duration_seconds{job=\"cohort_refresh\"}")
+            .await
+            >= 0.0
+    );
+    // The matching graph of an empty marketplace, built at start-up.
+    assert_eq!(
+        s.metric("flywheel_matching_graph_nodes{kind=\"creator\"}")
+            .await,
+        0.0
+    );
+    assert_eq!(
+        s.metric("flywheel_matching_graph_nodes{kind=\"brand\"}")
+            .await,
+        0.0
+    );
+    assert_eq!(s.metric("flywheel_matching_graph_edges").await, 0.0);
+    assert!(s.metric("flywheel_matching_graph_age_seconds").await >= 0.0);
+    s.stop().await;
+}
+
+/// Every request writes one access line at the default level, inside its span (method, path,
+/// request id), with its status, latency, GraphQL operation and caller role, never the token.
+async fn every_request_writes_one_access_line(backend: Backend) {
+    let log = Log::capture();
+    let s = TestServer::start(backend).await;
+    let token = s.token(Role::Brand, Some(1), None, &[]);
+    let send = |token: Option<&str>, query: &str| {
+        let mut req = s
+            .http
+            .post(format!("{}/graphql", s.base))
+            .json(&json!({ "query": query }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send()
+    };
+    let id_of = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let named = send(Some(&token), "query Whoami { me { role } }")
+        .await
+        .unwrap();
+    let unnamed = send(None, "{ me { role } }").await.unwrap();
+    let health = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    let cases = [
+        (id_of(&named), "POST", "/graphql", 200, "Whoami", "brand"),
+        (
+            id_of(&unnamed),
+            "POST",
+            "/graphql",
+            200,
+            "anonymous",
+            "unauthenticated",
+        ),
+        (id_of(&health), "GET", "/healthz", 200, "-", "-"),
+    ];
+    for (id, method, path, status, operation, role) in cases {
+        let lines = log.of_request(&id);
+        let access: Vec<&Value> = lines
+            .iter()
+            .filter(|l| l["fields"]["message"] == "access")
+            .collect();
+        assert_eq!(access.len(), 1, "one access line for {path}: {lines:#?}");
+        let line = access[0];
+        assert_eq!(line["level"], "INFO");
+        let fields = &line["fields"];
+        assert_eq!(fields["status"], status, "{line}");
+        assert!(
+            fields["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0),
+            "{line}"
+        );
+        assert_eq!(fields["operation"], operation, "{line}");
+        assert_eq!(fields["role"], role, "{line}");
+        let span = &line["span"];
+        assert_eq!(
+            (&span["method"], &span["path"], &span["request_id"]),
+            (&json!(method), &json!(path), &json!(id)),
+            "{line}"
+        );
+        assert!(
+            !line.to_string().contains(&token),
+            "the token is never logged"
+        );
+    }
     s.stop().await;
 }
 

@@ -97,7 +97,13 @@ pub async fn run(db_config: &DbConfig, args: DemoArgs) -> anyhow::Result<()> {
         eprintln!("note: FLYWHEEL_JWT_SECRET is not set; the demo signs tokens with a demo secret");
     }
     let keys = args.serve.jwt.keys(Some(DEMO_SECRET))?;
-    let (conn, statements) = db::connect(db_config).await?;
+    // Bound before the seeding, which takes a while, so a bad address fails at once.
+    let listener = if args.no_serve {
+        None
+    } else {
+        Some(super::serve::listen(&args.serve.listen).await?)
+    };
+    let (conn, statements) = super::connect(db_config).await?;
     if args.reset {
         Migrator::fresh(&conn).await?;
     } else {
@@ -133,10 +139,10 @@ pub async fn run(db_config: &DbConfig, args: DemoArgs) -> anyhow::Result<()> {
         "\nThe same examples, with their GraphQL: {}",
         path.display()
     );
-    if args.no_serve {
+    let Some(listener) = listener else {
         return Ok(());
-    }
+    };
     println!();
     let page = examples::page(&examples, &tokens);
-    serve_with(conn, statements, keys, &args.serve, page).await
+    serve_with(listener, conn, statements, keys, &args.serve, page).await
 }

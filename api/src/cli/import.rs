@@ -37,7 +37,7 @@ pub async fn run(db_config: &DbConfig, args: ImportArgs) -> anyhow::Result<()> {
     if !(1..=MAX_BATCH).contains(&args.batch_size) {
         bail!("--batch-size must be between 1 and {MAX_BATCH}");
     }
-    let (conn, _) = db::connect(db_config).await?;
+    let (conn, _) = super::connect(db_config).await?;
     db::migrate(&conn).await?;
     let ctx = IngestContext {
         caller: Caller {

@@ -132,7 +132,7 @@ async fn database_reports(
     args: &EvalArgs,
     config: &MatchConfig,
 ) -> anyhow::Result<Vec<EvalReport>> {
-    let (conn, _) = db::connect(db_config).await?;
+    let (conn, _) = super::connect(db_config).await?;
     db::migrate(&conn).await?;
     let rows = collaboration::Entity::find()
         .all(&conn)

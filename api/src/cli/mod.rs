@@ -13,6 +13,7 @@ mod token;
 use crate::auth::{JwtKeys, KeySource};
 use crate::db::{self, DbConfig};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// The secret `flywheel demo` and `flywheel token` use when none is configured. `serve`
@@ -154,11 +155,27 @@ impl Cli {
 }
 
 /// Installs the process's log, in `format`, written to `writer` (the CLI's is stderr; the
-/// integration tests read theirs back). Fails if a log is installed already.
+/// integration tests read theirs back), coloured only when `ansi` (the CLI: stderr is a
+/// terminal and `NO_COLOR` is unset; escapes in a file or a collector are noise). Fails if a
+/// log is installed already.
 pub fn init_logging<W>(
     format: LogFormat,
     writer: W,
+    ansi: bool,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing::subscriber::set_global_default(subscriber(format, writer, ansi))?;
+    Ok(())
+}
+
+/// The subscriber [`init_logging`] installs.
+fn subscriber<W>(
+    format: LogFormat,
+    writer: W,
+    ansi: bool,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -166,23 +183,38 @@ where
         .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer);
+        .with_writer(writer)
+        .with_ansi(ansi);
     match format {
-        LogFormat::Human => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Human => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(builder.json().finish()),
     }
+}
+
+/// Connects for a command, saying what failed, where and what to check
+/// ([`db::connect_error`]).
+async fn connect(
+    cfg: &DbConfig,
+) -> anyhow::Result<(
+    sea_orm::DatabaseConnection,
+    std::sync::Arc<db::StatementCounter>,
+)> {
+    db::connect(cfg)
+        .await
+        .map_err(|e| anyhow::anyhow!(db::connect_error(cfg, &e)))
 }
 
 /// Parses the command line and runs the command.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging(cli.log_format, std::io::stderr).map_err(|e| anyhow::anyhow!(e))?;
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    init_logging(cli.log_format, std::io::stderr, ansi).map_err(|e| anyhow::anyhow!(e))?;
     let db_config = cli.db_config();
     match cli.command {
         Command::Serve(args) => serve::run(&db_config, args).await,
         Command::Demo(args) => demo::run(&db_config, args).await,
         Command::Migrate => {
-            let (conn, _) = db::connect(&db_config).await?;
+            let (conn, _) = connect(&db_config).await?;
             let applied = db::migrate(&conn).await?;
             println!("applied {applied} migration(s); the database is up to date");
             Ok(())
@@ -200,5 +232,47 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Recompute(args) => recompute::run(&db_config, args).await,
         Command::Ltv(command) => ltv::run(command),
         Command::Matching(command) => matching::run(&db_config, command).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// What one event looks like through the subscriber [`init_logging`] installs.
+    fn logged(format: LogFormat, ansi: bool) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = Arc::clone(&buffer);
+        let make = move || Sink(Arc::clone(&sink));
+        tracing::subscriber::with_default(subscriber(format, make, ansi), || {
+            tracing::info!(status = 200, "request");
+        });
+        String::from_utf8(buffer.lock().unwrap().clone()).unwrap()
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_log_that_is_not_a_terminal_has_no_colour_escapes() {
+        for format in [LogFormat::Human, LogFormat::Json] {
+            let plain = logged(format, false);
+            assert!(plain.contains("request"), "{plain}");
+            assert!(!plain.contains('\x1b'), "{format:?}: {plain:?}");
+        }
+        assert!(
+            logged(LogFormat::Human, true).contains('\x1b'),
+            "a terminal still gets colours"
+        );
     }
 }

@@ -50,7 +50,7 @@ pub struct RatingsArgs {
 
 /// Runs a recompute command.
 pub async fn run(db_config: &DbConfig, args: RecomputeArgs) -> anyhow::Result<()> {
-    let (conn, _) = db::connect(db_config).await?;
+    let (conn, _) = super::connect(db_config).await?;
     db::migrate(&conn).await?;
     match args {
         RecomputeArgs::Ratings(args) => ratings(&conn, args).await,
@@ -159,8 +159,9 @@ pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()>
     bar.finish_and_clear();
     let shown = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
     println!(
-        "fitted {} market(s) and stored {} creator LTV(s) ({} without one) in {:.1?}",
+        "fitted {} market(s), skipped {}, and stored {} creator LTV(s) ({} without one) in {:.1?}",
         report.markets.len(),
+        report.skipped.len(),
         report.predicted,
         report.unpredicted,
         started.elapsed()
@@ -185,6 +186,23 @@ pub async fn ltv(conn: &DatabaseConnection, args: LtvArgs) -> anyhow::Result<()>
         "Spearman correlation of predicted LTV with past-365-day GMV, all creators: {}",
         shown(report.spearman)
     );
+    for s in &report.skipped {
+        println!(
+            "skipped {} ({} creator(s) with sales): {}",
+            s.market, s.creators, s.reason
+        );
+    }
+    ltv_outcome(&report)
+}
+
+/// `recompute ltv` succeeds when it fitted a market, or when no market has sales to fit (a
+/// new marketplace, or markets without sales, is not an error); it fails only when markets
+/// have sales and none of them could be fitted.
+fn ltv_outcome(report: &crate::ltv::recompute::Report) -> anyhow::Result<()> {
+    let unfitted = report.skipped.iter().filter(|s| s.creators > 0).count();
+    if report.markets.is_empty() && unfitted > 0 {
+        anyhow::bail!("no market could be fitted ({unfitted} with sales skipped, see above)");
+    }
     Ok(())
 }
 
@@ -225,4 +243,36 @@ pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Re
 /// The whole message, internal cause included: the operator at the terminal is not a client.
 fn cli_error(e: ApiError) -> anyhow::Error {
     anyhow::anyhow!(e.operator_message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ltv::recompute::{Report, Skipped};
+
+    fn skipped(market: &str, creators: usize) -> Skipped {
+        Skipped {
+            market: market.into(),
+            creators,
+            reason: "why".into(),
+        }
+    }
+
+    #[test]
+    fn recompute_ltv_fails_only_when_markets_with_sales_could_not_be_fitted() {
+        let nothing_to_fit = Report {
+            skipped: vec![skipped("GB", 0)],
+            ..Report::default()
+        };
+        assert!(
+            ltv_outcome(&nothing_to_fit).is_ok(),
+            "no sales is not an error"
+        );
+        let young = Report {
+            skipped: vec![skipped("GB", 0), skipped("US", 12)],
+            ..Report::default()
+        };
+        let err = ltv_outcome(&young).expect_err("sales and no fit");
+        assert!(err.to_string().contains("1 with sales skipped"), "{err}");
+    }
 }

@@ -9,6 +9,7 @@ use crate::server::{HttpLimits, ServerLimits};
 use crate::throttle::ThrottleConfig;
 use clap::Args;
 use std::time::Duration;
+use tokio::net::TcpListener;
 
 /// Server settings.
 #[derive(Args, Debug, Clone)]
@@ -119,13 +120,16 @@ impl ServeArgs {
     }
 }
 
-/// Migrates, then serves until SIGINT/SIGTERM.
+/// Binds the listen address, migrates, then serves until SIGINT/SIGTERM. The address comes
+/// first: a mistyped or taken one fails at once, with the database untouched.
 pub async fn run(db_config: &DbConfig, args: ServeArgs) -> anyhow::Result<()> {
     let keys = args.jwt.keys(None)?;
-    let (conn, statements) = db::connect(db_config).await?;
+    let listener = listen(&args.listen).await?;
+    let (conn, statements) = super::connect(db_config).await?;
     let applied = db::migrate(&conn).await?;
     tracing::info!(applied, "migrations applied");
     serve_with(
+        listener,
         conn,
         statements,
         keys,
@@ -135,9 +139,17 @@ pub async fn run(db_config: &DbConfig, args: ServeArgs) -> anyhow::Result<()> {
     .await
 }
 
-/// Serves an already migrated database (shared with `flywheel demo`), GraphiQL opening on
-/// `page`.
+/// Binds `address` (`HOST:PORT`), saying which setting to fix when it cannot.
+pub async fn listen(address: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(address).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {address}: {e} (set --listen or FLYWHEEL_LISTEN)")
+    })
+}
+
+/// Serves an already migrated database on `listener` (shared with `flywheel demo`),
+/// GraphiQL opening on `page`.
 pub async fn serve_with(
+    listener: TcpListener,
     conn: sea_orm::DatabaseConnection,
     statements: std::sync::Arc<db::StatementCounter>,
     keys: crate::auth::JwtKeys,
@@ -153,14 +165,6 @@ pub async fn serve_with(
     };
     let app = crate::app(conn, statements, keys, &limits, schedule)
         .layer(axum::Extension(std::sync::Arc::new(page)));
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {}: {e} (set FLYWHEEL_LISTEN)",
-                args.listen
-            )
-        })?;
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");
     crate::connections::serve(
         listener,
@@ -170,4 +174,39 @@ pub async fn serve_with(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// A bad address fails before the database is opened: the SQLite file is never created.
+    #[tokio::test]
+    async fn a_bad_listen_address_fails_before_the_database_is_touched() {
+        let file = std::env::temp_dir().join(format!("flywheel-listen-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let cli = crate::cli::Cli::try_parse_from([
+            "flywheel",
+            "--database-url",
+            &url,
+            "serve",
+            "--listen",
+            "127.0.0.1:notaport",
+            "--jwt-secret",
+            "a-secret-of-sixteen-or-more",
+        ])
+        .expect("the flags parse");
+        let db_config = cli.db_config();
+        let crate::cli::Command::Serve(args) = cli.command else {
+            unreachable!()
+        };
+        let err = run(&db_config, args).await.expect_err("a bad address");
+        assert!(
+            err.to_string()
+                .starts_with("cannot listen on 127.0.0.1:notaport: "),
+            "{err}"
+        );
+        assert!(!file.exists(), "the database was not opened");
+    }
 }

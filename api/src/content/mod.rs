@@ -119,24 +119,6 @@ impl ContentScoring {
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::clone(&model));
         Ok(model)
     }
-
-    /// Refreshes the model every `every` (the first build at once), logging failures: scores
-    /// written meanwhile use the previous snapshot, which is what a schedule means.
-    pub fn spawn_refresh(self: Arc<Self>, every: std::time::Duration) {
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(err) = self.refresh().await {
-                    tracing::error!(
-                        error = %err.operator_message(),
-                        "content cohort snapshot refresh failed"
-                    );
-                }
-            }
-        });
-    }
 }
 
 /// Scoring errors: impossible counts are the client's; anything else is ours.

@@ -9,7 +9,13 @@
 //! platform-wide value model is fitted on values divided by each market's mean value per
 //! selling day, so currencies never mix; a borrowing market scales it back by its own mean.
 //!
-//! One run is one transaction: models and predictions are replaced together.
+//! A market that cannot be fitted is skipped, not a failure of the run: one where no creator
+//! has sold yet, and, while neither its own fit nor the platform-wide one succeeds (a young
+//! marketplace, where no creator sold before the holdout), every other. The report names each
+//! skipped market and why.
+//!
+//! One run is one transaction: models and predictions are replaced together (a skipped market
+//! is left without a model, so its creators' LTV says there is none).
 
 use super::history::{self, Scope, SellingHistory};
 use super::{
@@ -102,6 +108,32 @@ pub struct Report {
     pub unpredicted: usize,
     /// Spearman correlation of predicted LTV and past-365-day GMV over all predicted creators.
     pub spearman: Option<f64>,
+    /// Markets left without a model, in code order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A market the run could not fit, and why, in words for an operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub market: String,
+    /// Creators with at least one selling day.
+    pub creators: usize,
+    pub reason: String,
+}
+
+/// Why a fit failed, saying what data is missing where the error is about missing data.
+fn why(e: &LtvError, cutoff: Day) -> String {
+    match e {
+        LtvError::Empty | LtvError::EmptyHoldout => format!(
+            "no creator sold before {} ({HOLDOUT_DAYS} days before the as-of day), which the \
+             holdout that chooses the model needs",
+            crate::rating::view::date_of(cutoff)
+        ),
+        LtvError::NoRepeatBuyers => {
+            "no creator has sold on two different days yet, which the value model needs".to_owned()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A fitted count and value model with its holdout check.
@@ -120,10 +152,6 @@ struct MarketData {
     histories: Vec<SellingHistory>,
     /// GMV per selling day over all its creators (minor units, at least 1).
     mean_day_value: f64,
-}
-
-fn internal(e: LtvError) -> ApiError {
-    ApiError::internal("fitting the LTV models", e)
 }
 
 /// Chooses the count variant on the holdout and refits it on the full summaries.
@@ -250,12 +278,22 @@ pub async fn run(
             mean_day_value,
         });
     }
+    let mut skipped: Vec<Skipped> = data
+        .iter()
+        .filter(|d| d.histories.is_empty())
+        .map(|d| Skipped {
+            market: d.market.code.clone(),
+            creators: 0,
+            reason: "no creator has sold there yet".to_owned(),
+        })
+        .collect();
     data.retain(|d| !d.histories.is_empty());
 
     // The platform-wide fit: values in units of each market's mean selling day.
-    progress("fit", 0, data.len() as u64 + 1);
+    let fits = data.len() as u64 + 1;
+    progress("fit", 0, fits);
     let global = if data.is_empty() {
-        None
+        Err("no market has sales".to_owned())
     } else {
         let summaries: Vec<Summary> = data
             .iter()
@@ -263,37 +301,62 @@ pub async fn run(
             .collect();
         let observations: Vec<HoldoutObservation> =
             data.iter().flat_map(|d| d.observations(cutoff)).collect();
-        Some(fit_all(&summaries, &observations, &config).map_err(internal)?)
+        fit_all(&summaries, &observations, &config).map_err(|e| why(&e, cutoff))
     };
 
+    let mut fitted_data = Vec::with_capacity(data.len());
     let mut models = Vec::with_capacity(data.len());
-    for (i, d) in data.iter().enumerate() {
-        progress("fit", i as u64 + 1, data.len() as u64 + 1);
-        let global = global.as_ref().expect("data is not empty");
+    for (i, d) in data.into_iter().enumerate() {
+        progress("fit", i as u64 + 1, fits);
         let summaries = d.summaries(as_of, 1.0);
         let repeat = summaries.iter().filter(|s| s.frequency > 0).count();
         let own = if summaries.len() >= options.min_creators
             && repeat >= options.min_repeat_creators
         {
-            fit_all(&summaries, &d.observations(cutoff), &config)
-                .inspect_err(|e| {
-                    tracing::warn!(market = %d.market.code, error = %e, "LTV fit failed; borrowing the global fit");
-                })
-                .ok()
+            fit_all(&summaries, &d.observations(cutoff), &config).map_err(|e| {
+                tracing::warn!(market = %d.market.code, error = %e, "a market's own LTV fit failed");
+                format!("its own fit failed ({})", why(&e, cutoff))
+            })
         } else {
-            None
+            Err(format!(
+                "{} creator(s) and {repeat} repeat seller(s) are fewer than the {} and {} its own \
+                 fit needs",
+                summaries.len(),
+                options.min_creators,
+                options.min_repeat_creators
+            ))
         };
-        let borrowed = own.is_none();
-        let fitted = own.unwrap_or_else(|| Fitted {
-            spend: scale_spend(&global.spend, d.mean_day_value),
-            ..global.clone()
-        });
+        let (fitted, borrowed) = match (own, &global) {
+            (Ok(own), _) => (own, false),
+            (Err(_), Ok(global)) => (
+                Fitted {
+                    spend: scale_spend(&global.spend, d.mean_day_value),
+                    ..global.clone()
+                },
+                true,
+            ),
+            (Err(own), Err(global)) => {
+                skipped.push(Skipped {
+                    market: d.market.code.clone(),
+                    creators: d.histories.len(),
+                    reason: format!("{own}, and the platform-wide fit failed: {global}"),
+                });
+                continue;
+            }
+        };
         models.push((fitted, borrowed));
+        fitted_data.push(d);
+    }
+    let data = fitted_data;
+    skipped.sort_by(|a, b| a.market.cmp(&b.market));
+    for s in &skipped {
+        tracing::info!(market = %s.market, reason = %s.reason, "LTV fit skipped");
     }
 
     let total: usize = data.iter().map(|d| d.histories.len()).sum();
     let mut report = Report {
         as_of,
+        skipped,
         ..Report::default()
     };
     let mut rows = Vec::with_capacity(total);

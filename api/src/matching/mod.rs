@@ -57,6 +57,8 @@ struct State {
     /// Content scores per market, rebuilt from `directory` whenever it changes.
     standing: RwLock<ContentStanding>,
     names: RwLock<NameBook>,
+    /// When the graph was last built from the database, for its age in `/metrics`.
+    built: RwLock<Instant>,
     /// Serialises the writers (ingest hooks and rebuilds) so no update is applied to a graph
     /// that a rebuild is about to replace.
     writer: tokio::sync::Mutex<()>,
@@ -101,6 +103,7 @@ impl Matching {
                     standing: RwLock::new(ContentStanding::from_profiles(directory.values())),
                     directory: RwLock::new(directory),
                     names: RwLock::new(names),
+                    built: RwLock::new(Instant::now()),
                     writer: tokio::sync::Mutex::new(()),
                 })
             })
@@ -119,6 +122,18 @@ impl Matching {
             "matching graph built"
         );
         Ok((graph, snap.directory, snap.names))
+    }
+
+    /// The graph's size and age; `None` until it is first built.
+    pub fn stats(&self) -> Option<crate::metrics::GraphStats> {
+        let state = self.state.get()?;
+        let edges = read(&state.graph).snapshot().edge_count();
+        Some(crate::metrics::GraphStats {
+            creators: read(&state.directory).len(),
+            brands: read(&state.names).brands.len(),
+            edges,
+            age: read(&state.built).elapsed(),
+        })
     }
 
     /// One page of ranked creators for a seed, explained in words `audience` may read.
@@ -217,6 +232,7 @@ impl Matching {
             *write(&state.standing) = ContentStanding::from_profiles(directory.values());
             *write(&state.directory) = directory;
             *write(&state.names) = names;
+            *write(&state.built) = Instant::now();
             return Ok(());
         }
         let mut directory = write(&state.directory);
