@@ -97,6 +97,17 @@ async fn scopes_and_moves(backend: Backend) {
         entry["history"],
         json!([{"from": null, "to": "PROSPECT", "actor": "test:Scout", "reason": "prospected", "note": "saw her routine"}])
     );
+    let me = s
+        .ok(&scout_us, "{ me { scout { externalId } } }", json!({}))
+        .await;
+    assert_eq!(
+        me["me"]["scout"]["externalId"], "test:Scout",
+        "me says which scout"
+    );
+    let me = s
+        .ok(&brand, "{ me { scout { externalId } } }", json!({}))
+        .await;
+    assert!(me["me"]["scout"].is_null());
     let id = entry["id"].as_str().unwrap().to_owned();
 
     // Outside its markets, a creator of another market, unknown creator, a duplicate.
