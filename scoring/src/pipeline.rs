@@ -317,6 +317,46 @@ pub struct ProspectScore {
     pub ecommerce: f64,
 }
 
+impl ProspectScore {
+    /// Why the prospect ranks where it does, for the scout: its parts by what they add to the
+    /// score, largest first, each with the evidence behind it ("content score 62 adds 0.19").
+    pub fn explain(&self, s: &ProspectSignals) -> String {
+        let w = PROSPECT_WEIGHTS;
+        let engagement = match s.content_score {
+            Some(score) => format!("content score {score:.0}"),
+            None if s.views > 0 => {
+                let rate = (s.likes + s.comments + s.shares).max(0) as f64 / s.views as f64;
+                format!("{:.1}% engagement per view", rate * 100.0)
+            }
+            None => "no content views yet".to_owned(),
+        };
+        let sales = match s.ltv_rank {
+            Some(rank) => format!("predicted LTV above {:.0}% of the market", rank * 100.0),
+            None => format!("{} attributed orders", s.orders.max(0)),
+        };
+        let ecommerce = if s.ecommerce_capable {
+            "sells through content".to_owned()
+        } else {
+            "has not sold through content".to_owned()
+        };
+        let mut parts = [
+            (
+                w.reach * self.reach,
+                format!("{} followers", s.followers.max(0)),
+            ),
+            (w.engagement * self.engagement, engagement),
+            (w.sales * self.sales, sales),
+            (w.ecommerce * self.ecommerce, ecommerce),
+        ];
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(adds, what)| format!("{what} adds {adds:.2}"))
+            .collect();
+        format!("score {:.2}: {}", self.score, parts.join(", "))
+    }
+}
+
 /// Weights of the prospect score's parts; they sum to 1.
 pub const PROSPECT_WEIGHTS: ProspectScore = ProspectScore {
     score: 1.0,
@@ -566,6 +606,29 @@ mod tests {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn a_prospect_is_explained_by_its_largest_parts_first() {
+        let s = ProspectSignals {
+            followers: 52_000,
+            ecommerce_capable: true,
+            content_score: Some(62.0),
+            orders: 14,
+            ..Default::default()
+        };
+        let score = prospect_score(&s);
+        let why = score.explain(&s);
+        assert!(
+            why.starts_with(&format!("score {:.2}: ", score.score)),
+            "{why}"
+        );
+        assert!(why.contains("52000 followers adds 0.20"), "{why}");
+        assert!(why.contains("content score 62 adds 0.19"), "{why}");
+        assert!(why.contains("14 attributed orders adds 0.10"), "{why}");
+        let reach = why.find("followers").unwrap();
+        let ecommerce = why.find("sells through content").unwrap();
+        assert!(reach < ecommerce, "0.20 before 0.15: {why}");
     }
 
     #[test]

@@ -213,7 +213,7 @@ async fn scopes_and_moves(backend: Backend) {
     let suggested = s
         .ok(
             &scout_us,
-            "{ prospectSuggestions(market: \"US\") { creator { handle } score attributedOrders } }",
+            "{ prospectSuggestions(market: \"US\") { creator { handle } score attributedOrders why } }",
             json!({}),
         )
         .await;
@@ -224,6 +224,13 @@ async fn scopes_and_moves(backend: Backend) {
         .map(|p| p["creator"]["handle"].as_str().unwrap())
         .collect();
     assert_eq!(handles, ["barkbox_ben"]);
+    let first = &suggested["prospectSuggestions"][0];
+    let why = first["why"].as_str().unwrap();
+    assert!(
+        why.starts_with(&format!("score {:.2}: ", first["score"].as_f64().unwrap()))
+            && why.contains("4800 followers adds"),
+        "a suggestion says why: {why}"
+    );
     let categories = s.ok(&scout_us, "{ niches { id slug } }", json!({})).await;
     let category = |slug: &str| {
         categories["niches"]

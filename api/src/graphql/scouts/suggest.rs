@@ -42,6 +42,8 @@ pub struct ProspectSuggestion {
     pub ecommerce: f64,
     /// Orders attributed to the creator.
     pub attributed_orders: i64,
+    /// The score in words: its parts by what they add, with the evidence behind each.
+    pub why: String,
 }
 
 /// Each creator's predicted LTV as its mid-rank percentile (0..1) among the market's creators
@@ -147,7 +149,12 @@ pub async fn suggestions(
         .collect();
     let ltv_ranks = ltv_ranks(db, &filter.market).await?;
 
-    let mut ranked: Vec<(creator::Model, scoring::pipeline::ProspectScore, i64)> = candidates
+    let mut ranked: Vec<(
+        creator::Model,
+        scoring::pipeline::ProspectScore,
+        i64,
+        String,
+    )> = candidates
         .into_iter()
         .map(|c| {
             let [views, likes, comments, shares] = totals.get(&c.id).copied().unwrap_or_default();
@@ -163,10 +170,11 @@ pub async fn suggestions(
                 content_score: content_scores.get(&c.id).copied(),
                 ltv_rank: ltv_ranks.get(&c.id).copied(),
             };
-            (c, prospect_score(&signals), attributed)
+            let score = prospect_score(&signals);
+            (c, score, attributed, score.explain(&signals))
         })
         .collect();
-    ranked.sort_by(|(a, sa, _), (b, sb, _)| {
+    ranked.sort_by(|(a, sa, ..), (b, sb, ..)| {
         sb.score
             .total_cmp(&sa.score)
             .then(b.followers.cmp(&a.followers))
@@ -175,7 +183,7 @@ pub async fn suggestions(
     ranked.truncate(filter.first);
     Ok(ranked
         .into_iter()
-        .map(|(c, s, attributed)| ProspectSuggestion {
+        .map(|(c, s, attributed, why)| ProspectSuggestion {
             creator: Creator(c),
             score: s.score,
             reach: s.reach,
@@ -183,6 +191,7 @@ pub async fn suggestions(
             sales: s.sales,
             ecommerce: s.ecommerce,
             attributed_orders: attributed,
+            why,
         })
         .collect())
 }
