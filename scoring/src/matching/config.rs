@@ -90,6 +90,12 @@ pub struct PprConfig {
     /// where 0.5 gave 0.496 / 0.338 / 0.195 / 0.320 (some on 300 queries) and exact PPR
     /// 0.378 / 0.286 / 0.200 / 0.268. Degree here is collaboration weight, not audience size.
     pub degree_exponent: f64,
+    /// Reference of the degree correction, as a multiple of the seed's reference degree (the
+    /// median weighted degree of a brand's collaborators, a creator seed's own): creators
+    /// below `degree_reference` times it are not corrected (`ppr / max(W, floor)^beta`), so
+    /// the correction tames creators above what the seed hires and does not lift the
+    /// never-hired. 0: every degree is corrected. Default 0.
+    pub degree_reference: f64,
     /// Size of the set the push certifies (`ppr::TopK`): it refines until the top `top_k`
     /// eligible creators by degree-corrected proximity are settled. Default 50 (the depth
     /// recall is judged at).
@@ -110,7 +116,8 @@ impl Default for PprConfig {
             alpha: 0.15,
             epsilon: 8e-6,
             niche_restart_share: 0.05,
-            degree_exponent: 0.25,
+            degree_exponent: 0.375,
+            degree_reference: 1.0,
             top_k: 50,
             top_k_tolerance: 0.5,
             max_pushes: 2_000_000,
@@ -263,6 +270,11 @@ impl MatchConfig {
         )?;
         unit(p.niche_restart_share, "ppr.niche_restart_share")?;
         unit(p.degree_exponent, "ppr.degree_exponent")?;
+        check(
+            p.degree_reference.is_finite() && p.degree_reference >= 0.0,
+            "ppr.degree_reference",
+            "must be a finite number >= 0",
+        )?;
         check(p.top_k > 0, "ppr.top_k", "must be > 0")?;
         positive(p.top_k_tolerance, "ppr.top_k_tolerance")?;
         check(p.max_pushes > 0, "ppr.max_pushes", "must be > 0")?;
