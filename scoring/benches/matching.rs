@@ -113,6 +113,7 @@ fn bench_size(
         k: ppr.top_k,
         tolerance: ppr.top_k_tolerance,
         degree_exponent: ppr.degree_exponent,
+        degree_floor: 0.0,
         epsilon: ppr.epsilon,
     };
     group.bench_function("top_k_push", |b| {

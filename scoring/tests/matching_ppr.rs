@@ -244,7 +244,11 @@ fn assert_top_k(graph: &MatchGraph, seeds: &[(NodeRef, f64)], alpha: f64, top: &
     let exact = ppr_exact(graph, seeds, alpha, 1e-14).unwrap();
     let corrected = |node: NodeRef, p: f64| {
         let w = graph.weighted_degree(node).unwrap();
-        if w > 0.0 { p / w.powf(beta) } else { p }
+        if w > 0.0 {
+            p / w.max(top.degree_floor).powf(beta)
+        } else {
+            p
+        }
     };
     let mut truth: Vec<(NodeRef, f64)> = exact
         .iter()
@@ -304,18 +308,22 @@ fn top_k_keeps_bounds_and_certificate_on_hand_made_graph() {
     ];
     let mut certified = 0;
     for beta in [0.0, 0.5, 1.0] {
-        for k in [1, 2, 3] {
-            let top = TopK {
-                k,
-                tolerance: 0.05,
-                degree_exponent: beta,
-                epsilon: 1e-9,
-            };
-            certified += usize::from(assert_top_k(&graph, &seed, 0.15, &top));
+        // No floor, one between the creators' degrees, one above all of them.
+        for floor in [0.0, 1.0, 100.0] {
+            for k in [1, 2, 3] {
+                let top = TopK {
+                    k,
+                    tolerance: 0.05,
+                    degree_exponent: beta,
+                    degree_floor: floor,
+                    epsilon: 1e-9,
+                };
+                certified += usize::from(assert_top_k(&graph, &seed, 0.15, &top));
+            }
         }
     }
     // Six reachable creators and a threshold of 1e-9: every rule settles.
-    assert_eq!(certified, 9);
+    assert_eq!(certified, 27);
 }
 
 #[test]
@@ -331,12 +339,13 @@ fn top_k_certificate_holds_on_sparse_and_dense_markets() {
         let mut cases = 0;
         for brand in [1, 17, 33] {
             let seed = [(NodeRef::Brand(BrandId(brand)), 1.0)];
-            for beta in [0.0, 0.5, 1.0] {
+            for (beta, floor) in [(0.0, 0.0), (0.5, 0.0), (1.0, 0.0), (0.375, 2.0), (1.0, 5.0)] {
                 for (k, tolerance) in [(10, 0.1), (50, 0.02)] {
                     let top = TopK {
                         k,
                         tolerance,
                         degree_exponent: beta,
+                        degree_floor: floor,
                         epsilon: 1e-7,
                     };
                     cases += 1;
@@ -362,6 +371,7 @@ fn top_k_stops_earlier_when_degree_corrected() {
             k: 50,
             tolerance: 0.1,
             degree_exponent: beta,
+            degree_floor: 0.0,
             epsilon: 1e-7,
         };
         (1..=10)
@@ -430,10 +440,11 @@ proptest! {
         (input, seed, eps) in random_market(),
         k in 1usize..6,
         beta in 0.0f64..=1.0,
+        floor in prop_oneof![Just(0.0f64), 0.0f64..5.0],
         tolerance in 0.01f64..0.5,
     ) {
         let graph = MatchGraph::build(&input, &GraphConfig::default()).unwrap();
-        let top = TopK { k, tolerance, degree_exponent: beta, epsilon: eps };
+        let top = TopK { k, tolerance, degree_exponent: beta, degree_floor: floor, epsilon: eps };
         assert_top_k(&graph, &[(NodeRef::Brand(BrandId(seed)), 1.0)], 0.15, &top);
     }
 }

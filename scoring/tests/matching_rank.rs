@@ -638,6 +638,7 @@ fn degree_correction_stops_hubs_winning_by_degree() {
     let proximity = |exponent: f64, id: u64| {
         let mut config = MatchConfig::default();
         config.ppr.degree_exponent = exponent;
+        config.ppr.degree_reference = 0.0;
         let page = match_creators(
             &graph,
             &profiles,
@@ -665,6 +666,73 @@ fn degree_correction_stops_hubs_winning_by_degree() {
         proximity(1.0, 20) < proximity(1.0, 2),
         "degree-normalised PPR does not"
     );
+}
+
+#[test]
+fn degree_reference_corrects_only_creators_above_what_the_brand_hires() {
+    // Creator 20 is a Dog Food hub that worked with ten other Dog Food brands; brand 1 hires
+    // creators of far lower degree, so the hub is above its reference and the others are not.
+    let f = fixture();
+    let mut updates = vec![GraphUpdate::UpsertCreator(CreatorInput {
+        id: CreatorId(20),
+        niches: vec![share(DOG_FOOD, 1.0)],
+    })];
+    for b in 100..110 {
+        updates.push(GraphUpdate::UpsertBrand(BrandInput {
+            id: BrandId(b),
+            niches: vec![share(DOG_FOOD, 1.0)],
+        }));
+        updates.push(GraphUpdate::AddCollaboration(collab(b, 20)));
+    }
+    let graph = f.graph.apply(&updates).unwrap();
+    let mut profiles = f.profiles.clone();
+    profiles.insert(CreatorId(20), profile("US", 5_000, true, 80.0, 0));
+    let proximities = |exponent: f64, reference: f64| {
+        let mut config = MatchConfig::default();
+        config.ppr.degree_exponent = exponent;
+        config.ppr.degree_reference = reference;
+        let page = match_creators(
+            &graph,
+            &profiles,
+            &f.names,
+            &MatchQuery::new(BrandId(1)),
+            &config,
+        )
+        .unwrap();
+        let mut out: Vec<(CreatorId, f64)> = page
+            .items
+            .iter()
+            .map(|m| {
+                let p = m
+                    .components
+                    .iter()
+                    .find(|c| c.component == Component::Proximity);
+                (m.creator, p.unwrap().value)
+            })
+            .collect();
+        out.sort_by_key(|e| e.0);
+        out
+    };
+    let of =
+        |rows: &[(CreatorId, f64)], id: u64| rows.iter().find(|e| e.0 == CreatorId(id)).unwrap().1;
+    // A reference above every degree turns the correction off: proximity is raw PPR's.
+    let raw = proximities(0.0, 0.0);
+    let off = proximities(1.0, 1e9);
+    for (a, b) in raw.iter().zip(&off) {
+        assert_eq!(a.0, b.0);
+        assert!((a.1 - b.1).abs() < 1e-9, "{a:?} vs {b:?}");
+    }
+    // At the brand's own reference (the degree of creator 6, its one collaborator) the hub is
+    // still corrected: raw PPR's best, it falls below creator 4.
+    let at_reference = proximities(1.0, 1.0);
+    let plain = proximities(1.0, 0.0);
+    assert_eq!(of(&raw, 20), 1.0);
+    assert!(of(&at_reference, 20) < of(&at_reference, 4));
+    // Creators 1 (never hired) and 4 (hired once) are both below it, so they keep raw PPR's
+    // ratio; the plain correction lifts the never-hired one.
+    let ratio = |rows: &[(CreatorId, f64)]| of(rows, 4) / of(rows, 1);
+    assert!((ratio(&at_reference) - ratio(&raw)).abs() < 1e-9);
+    assert!(ratio(&plain) < 0.5 * ratio(&raw));
 }
 
 #[test]

@@ -8,10 +8,10 @@ use scoring::matching::eval::{
     EvalConfig, EvalReport, Method, evaluate, evaluate_held_out, split_collaborations,
 };
 use scoring::matching::synthetic::{SyntheticConfig, generate};
-use scoring::matching::{BrandId, CreatorId, CreatorProfile, GraphInput, MatchConfig};
+use scoring::matching::{BrandId, CreatorId, CreatorProfiles, GraphInput, MatchConfig};
 use sea_orm::EntityTrait;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -179,7 +179,7 @@ async fn database_reports(
 /// whose only collaboration is hidden must look like one that never collaborated, or its
 /// reliability would give the held-out answer away.
 fn forget(
-    directory: &mut HashMap<CreatorId, CreatorProfile>,
+    directory: &mut CreatorProfiles,
     rows: &[collaboration::Model],
     hidden: &HashSet<(BrandId, CreatorId)>,
 ) {

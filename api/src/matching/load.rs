@@ -10,8 +10,8 @@ use entities::{
     niche, violation,
 };
 use scoring::matching::{
-    BrandId, BrandInput, CollaborationInput, CreatorId, CreatorInput, CreatorProfile, GraphInput,
-    NameBook, NicheId, NicheInput, NicheShare, RankConfig,
+    BrandId, BrandInput, CollaborationInput, CreatorId, CreatorInput, CreatorProfile,
+    CreatorProfiles, GraphInput, NameBook, NicheId, NicheInput, NicheShare, RankConfig,
 };
 use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -23,7 +23,7 @@ pub const RECENT_VIOLATION_DAYS: i64 = 90;
 /// Everything matching reads, as plain scoring inputs.
 pub struct Snapshot {
     pub input: GraphInput,
-    pub directory: HashMap<CreatorId, CreatorProfile>,
+    pub directory: CreatorProfiles,
     pub names: NameBook,
 }
 
@@ -104,7 +104,8 @@ pub async fn snapshot(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResul
         .map(|b| (BrandId(b.id as u64), b.name))
         .collect();
     let scores = scores(db, None).await?;
-    let mut directory = HashMap::with_capacity(creators.len());
+    let mut directory =
+        CreatorProfiles::with_capacity_and_hasher(creators.len(), Default::default());
     for c in creators {
         let h = history.get(&c.id).copied().unwrap_or_default();
         let s = scores.get(&c.id).copied().unwrap_or_default();

@@ -11,12 +11,11 @@ pub use track::ingest;
 use crate::error::{ApiError, ApiResult};
 use chrono::Utc;
 use scoring::matching::{
-    Audience, BrandId, ContentStanding, CreatorId, CreatorProfile, LookalikeQuery, MatchConfig,
+    Audience, BrandId, ContentStanding, CreatorId, CreatorProfiles, LookalikeQuery, MatchConfig,
     MatchError, MatchFilters, MatchGraph, MatchPage, MatchQuery, NameBook, NamesFor, NodeRef,
     PageRequest, SharedGraph, explanation, lookalike_creators, match_creators,
 };
 use sea_orm::DatabaseConnection;
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Instant;
 
@@ -53,7 +52,7 @@ pub struct Matching {
 /// build), which rebuilds it from the database.
 struct State {
     graph: RwLock<Arc<SharedGraph>>,
-    directory: RwLock<HashMap<CreatorId, CreatorProfile>>,
+    directory: RwLock<CreatorProfiles>,
     /// Content scores per market, rebuilt from `directory` whenever it changes.
     standing: RwLock<ContentStanding>,
     names: RwLock<NameBook>,
@@ -110,7 +109,7 @@ impl Matching {
             .await
     }
 
-    async fn build(&self) -> ApiResult<(MatchGraph, HashMap<CreatorId, CreatorProfile>, NameBook)> {
+    async fn build(&self) -> ApiResult<(MatchGraph, CreatorProfiles, NameBook)> {
         let started = Instant::now();
         let snap = load::snapshot(&self.db, Utc::now()).await?;
         let graph = MatchGraph::build(&snap.input, &self.config.graph).map_err(internal)?;

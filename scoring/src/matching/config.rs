@@ -80,16 +80,28 @@ pub struct PprConfig {
     /// by about 0.01 on the synthetic marketplace. Some mass is kept so a seed without collaborations still
     /// reaches its niches' creators quickly.
     pub niche_restart_share: f64,
-    /// Degree correction `beta`: proximity is `ppr / weighted_degree^beta` (0 = raw PPR, 1 =
-    /// fully degree-normalised), the ranking knob, separate from accuracy (`epsilon`,
-    /// `top_k_tolerance`). Raw PPR over-ranks creators with many collaborations (the median
-    /// of its picks is 236 against 114 held out on MovieLens, 185 against 24 on Last.fm) and
-    /// fully normalised PPR ranks those with one. Default 0.25, chosen across MovieLens-100k,
-    /// Last.fm, the synthetic marketplace at 5 and 40 collaborations per brand and the demo
-    /// (docs/matching-eval.md): recall@50 0.487 / 0.394 / 0.209 / 0.292 on the first four,
-    /// where 0.5 gave 0.496 / 0.338 / 0.195 / 0.320 (some on 300 queries) and exact PPR
-    /// 0.378 / 0.286 / 0.200 / 0.268. Degree here is collaboration weight, not audience size.
+    /// Degree correction `beta`: proximity is `ppr / max(weighted_degree, floor)^beta` (0 = raw
+    /// PPR, 1 = fully degree-normalised above the floor), the ranking knob, separate from
+    /// accuracy (`epsilon`, `top_k_tolerance`). Raw PPR over-ranks creators with many
+    /// collaborations (the median of its picks is 236 against 114 held out on MovieLens, 185
+    /// against 24 on Last.fm) and fully normalised PPR ranks those with one. Default 0.375 with
+    /// `degree_reference` 1, chosen across MovieLens-100k, Last.fm, the synthetic marketplace at
+    /// 5 and 40 collaborations per brand and the 0.1-scale demo (docs/matching-eval.md):
+    /// recall@50 at seed 1 0.487 / 0.399 / 0.223 / 0.287 / 0.736 against exact PPR's 0.378 /
+    /// 0.286 / 0.200 / 0.268 / 0.744; the earlier 0.25 without a floor gave 0.487 / 0.394 /
+    /// 0.209 / 0.292 / 0.707, 0.25 with the floor 0.482 / 0.399 / 0.221 / 0.284 / 0.736.
+    /// Degree here is collaboration and niche weight, not audience size.
     pub degree_exponent: f64,
+    /// Reference of the degree correction, as a multiple of the seed's reference degree (the
+    /// median weighted degree of a brand's collaborators, a creator seed's own): creators below
+    /// `degree_reference` times it are not corrected (`ppr / max(W, floor)^beta`), so the
+    /// correction tames creators above the degree of what the seed hires and does not lift the
+    /// never-hired above creators its peers hired. 0: every degree is corrected. Default 1: on
+    /// the demo, where 84% of creators never collaborated and brands rehire, the plain
+    /// correction (0) lifted the never-hired and cost recall@50 (0.707 against raw PPR's 0.744
+    /// at seed 1); with the floor it is 0.736 / 0.784 / 0.812 at seeds 1 / 7 / 11 (exact PPR
+    /// 0.744 / 0.768 / 0.803); 0.5 and 2 gave 0.733 and 0.728 at seed 1.
+    pub degree_reference: f64,
     /// Size of the set the push certifies (`ppr::TopK`): it refines until the top `top_k`
     /// eligible creators by degree-corrected proximity are settled. Default 50 (the depth
     /// recall is judged at).
@@ -110,7 +122,8 @@ impl Default for PprConfig {
             alpha: 0.15,
             epsilon: 8e-6,
             niche_restart_share: 0.05,
-            degree_exponent: 0.25,
+            degree_exponent: 0.375,
+            degree_reference: 1.0,
             top_k: 50,
             top_k_tolerance: 0.5,
             max_pushes: 2_000_000,
@@ -263,6 +276,11 @@ impl MatchConfig {
         )?;
         unit(p.niche_restart_share, "ppr.niche_restart_share")?;
         unit(p.degree_exponent, "ppr.degree_exponent")?;
+        check(
+            p.degree_reference.is_finite() && p.degree_reference >= 0.0,
+            "ppr.degree_reference",
+            "must be a finite number >= 0",
+        )?;
         check(p.top_k > 0, "ppr.top_k", "must be > 0")?;
         positive(p.top_k_tolerance, "ppr.top_k_tolerance")?;
         check(p.max_pushes > 0, "ppr.max_pushes", "must be > 0")?;

@@ -485,7 +485,11 @@ impl Overlay {
             .copied()
     }
 
+    #[inline]
     fn wdeg(&self, base: &Base, u: u32) -> f64 {
+        if self.deltas.is_empty() {
+            return base.wdeg.get(u as usize).copied().unwrap_or(0.0);
+        }
         match self.deltas.get(&u) {
             Some(d) => d.wdeg,
             None => base.wdeg.get(u as usize).copied().unwrap_or(0.0),
@@ -530,7 +534,8 @@ impl Overlay {
     }
 
     fn edge_weight(&self, base: &Base, u: u32, v: u32) -> f32 {
-        if let Some(d) = self.deltas.get(&u)
+        if !self.deltas.is_empty()
+            && let Some(d) = self.deltas.get(&u)
             && let Ok(i) = d.changes.binary_search_by_key(&v, |c| c.0)
         {
             return d.changes[i].1;

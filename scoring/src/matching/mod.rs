@@ -35,7 +35,7 @@ pub use error::{MatchError, Result};
 pub use graph::{GraphUpdate, MatchGraph, NodeRef, SharedGraph};
 pub use input::{
     BrandId, BrandInput, CollaborationInput, CreatorDirectory, CreatorId, CreatorInput,
-    CreatorProfile, GraphInput, NameBook, Names, NicheId, NicheInput, NicheShare,
+    CreatorProfile, CreatorProfiles, GraphInput, NameBook, Names, NicheId, NicheInput, NicheShare,
 };
 pub use ppr::{TopK, TopKEstimate, ppr_exact, ppr_forward_push, ppr_top_k};
 pub use query::{

@@ -64,30 +64,57 @@ impl Residual {
         self.total.min(self.max_ratio * wdeg)
     }
 
-    /// Bound on the error of the degree-corrected score `p / W^beta` at weighted degree `wdeg`.
-    pub fn bound(&self, wdeg: f64, beta: f64) -> f64 {
+    /// Bound on the error of the degree-corrected score `p / max(W, floor)^beta` at weighted
+    /// degree `wdeg`.
+    pub fn bound(&self, wdeg: f64, correction: Correction) -> f64 {
         if wdeg > 0.0 {
-            self.raw_bound(wdeg) / wdeg.powf(beta)
+            self.raw_bound(wdeg) / correction.divisor(wdeg)
         } else {
             0.0
         }
     }
 
     /// The same bound for a node the push never reached, whose degree is only known to be at
-    /// most `max_wdeg`: `min(R, rho * W) / W^beta` grows with `W` up to `W = R / rho`, where
-    /// it peaks at `R^(1-beta) * rho^beta`.
-    pub fn unreached_bound(&self, max_wdeg: f64, beta: f64) -> f64 {
-        if self.max_ratio * max_wdeg < self.total {
-            self.bound(max_wdeg, beta)
+    /// most `max_wdeg`: `min(R, rho * W) / max(W, floor)^beta` does not decrease in `W` up to
+    /// `W = R / rho` and does not increase after it, so it peaks at `min(max_wdeg, R / rho)`
+    /// (`R^(1-beta) * rho^beta` there without a floor).
+    pub fn unreached_bound(&self, max_wdeg: f64, correction: Correction) -> f64 {
+        if self.total <= 0.0 || self.max_ratio <= 0.0 {
+            return 0.0;
+        }
+        self.bound(max_wdeg.min(self.total / self.max_ratio), correction)
+    }
+}
+
+/// The degree correction of the ranked score: `p / max(W, floor)^beta`. The floor is a
+/// reference degree below which no creator is corrected (0: every degree is).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Correction {
+    /// `beta` in [0, 1].
+    pub beta: f64,
+    /// Reference weighted degree, >= 0.
+    pub floor: f64,
+}
+
+impl Correction {
+    /// `max(W, floor)^beta`, the divisor of a node of weighted degree `wdeg > 0`.
+    #[inline]
+    pub fn divisor(&self, wdeg: f64) -> f64 {
+        if self.beta == 0.0 {
+            1.0
         } else {
-            self.total.powf(1.0 - beta) * self.max_ratio.powf(beta)
+            wdeg.max(self.floor).powf(self.beta)
         }
     }
 }
 
-/// Degree-corrected score `p / W^beta` (`p` itself for a node without edges).
-pub(crate) fn corrected(p: f64, wdeg: f64, beta: f64) -> f64 {
-    if wdeg > 0.0 { p / wdeg.powf(beta) } else { p }
+/// Degree-corrected score `p / max(W, floor)^beta` (`p` itself for a node without edges).
+pub(crate) fn corrected(p: f64, wdeg: f64, correction: Correction) -> f64 {
+    if wdeg > 0.0 {
+        p / correction.divisor(wdeg)
+    } else {
+        p
+    }
 }
 
 /// Whether estimates with error bounds settle the top K (see [`TopK`]).
@@ -196,6 +223,13 @@ struct Workspace {
     flags: Vec<u8>,
     touched: Vec<u32>,
     queue: VecDeque<u32>,
+    /// Touched nodes already checked for candidacy (a prefix of `touched`, which only grows
+    /// during a query), so each node is checked once however many rounds certify.
+    checked: usize,
+    /// The candidates among them, with their correction divisors.
+    candidates: Vec<(u32, f64)>,
+    /// (estimate, bound) of every candidate, the certificate's buffer.
+    scored: Vec<(f64, f64)>,
 }
 
 const TOUCHED: u8 = 1;
@@ -300,26 +334,33 @@ impl Workspace {
 
     /// The top-K certificate of the current estimates (see [`TopK`]); candidates are creators,
     /// whose weighted degree is at most `max_wdeg`.
-    fn certificate(&self, ranked: &Ranked, max_wdeg: f64) -> Certificate {
+    fn certificate(&mut self, ranked: &Ranked, max_wdeg: f64) -> Certificate {
         let residual = self.residual();
-        let beta = ranked.degree_exponent;
-        let mut scored: Vec<(f64, f64)> = self
-            .touched
-            .iter()
-            .filter(|&&u| (ranked.candidate)(u))
-            .map(|&u| {
-                let i = u as usize;
-                (
-                    corrected(self.p[i], self.wdeg[i], beta),
-                    residual.bound(self.wdeg[i], beta),
-                )
-            })
-            .collect();
+        let c = ranked.correction;
+        for &u in &self.touched[self.checked..] {
+            if (ranked.candidate)(u) {
+                let w = self.wdeg[u as usize];
+                self.candidates
+                    .push((u, if w > 0.0 { c.divisor(w) } else { 1.0 }));
+            }
+        }
+        self.checked = self.touched.len();
+        self.scored.clear();
+        for &(u, divisor) in &self.candidates {
+            let i = u as usize;
+            let w = self.wdeg[i];
+            let bound = if w > 0.0 {
+                residual.raw_bound(w) / divisor
+            } else {
+                0.0
+            };
+            self.scored.push((self.p[i] / divisor, bound));
+        }
         Certificate::of(
-            &mut scored,
+            &mut self.scored,
             ranked.k,
             ranked.tolerance,
-            residual.unreached_bound(max_wdeg, beta),
+            residual.unreached_bound(max_wdeg, c),
         )
     }
 
@@ -344,6 +385,8 @@ impl Workspace {
         }
         self.touched.clear();
         self.queue.clear();
+        self.checked = 0;
+        self.candidates.clear();
         reached
     }
 }
@@ -354,8 +397,8 @@ pub(crate) struct Ranked<'a> {
     pub k: usize,
     /// Relative tolerance `delta`.
     pub tolerance: f64,
-    /// Degree exponent `beta` of the ranked score `ppr / W^beta`.
-    pub degree_exponent: f64,
+    /// Degree correction of the ranked score `ppr / max(W, floor)^beta`.
+    pub correction: Correction,
     /// Whether a node may be ranked: only creators (the query may return), whose weighted
     /// degrees bound the unreached ones'.
     pub candidate: &'a dyn Fn(u32) -> bool,
@@ -462,6 +505,8 @@ pub struct TopK {
     pub tolerance: f64,
     /// `beta` in [0, 1].
     pub degree_exponent: f64,
+    /// Reference weighted degree `floor` >= 0 (0: none): degrees below it are not corrected.
+    pub degree_floor: f64,
     /// Finest push threshold, in (0, 1).
     pub epsilon: f64,
 }
@@ -492,6 +537,12 @@ pub fn ppr_top_k(
 ) -> Result<TopKEstimate> {
     check_params(alpha, top.epsilon)?;
     check_top_k(top.tolerance, top.degree_exponent)?;
+    if !(top.degree_floor.is_finite() && top.degree_floor >= 0.0) {
+        return Err(MatchError::InvalidConfig {
+            field: "degree_floor",
+            reason: format!("must be a finite number >= 0, got {}", top.degree_floor),
+        });
+    }
     let restart = restart_of(graph, seeds)?;
     let accept = |u: u32| {
         let node = graph.node(u);
@@ -500,7 +551,10 @@ pub fn ppr_top_k(
     let ranked = Ranked {
         k: top.k,
         tolerance: top.tolerance,
-        degree_exponent: top.degree_exponent,
+        correction: Correction {
+            beta: top.degree_exponent,
+            floor: top.degree_floor,
+        },
         candidate: &accept,
     };
     let result = push(
@@ -511,7 +565,10 @@ pub fn ppr_top_k(
         usize::MAX,
         Some(&ranked),
     );
-    let beta = top.degree_exponent;
+    let c = Correction {
+        beta: top.degree_exponent,
+        floor: top.degree_floor,
+    };
     let mut scores: Vec<(NodeRef, f64, f64)> = result
         .reached
         .iter()
@@ -519,17 +576,15 @@ pub fn ppr_top_k(
         .map(|&(u, r)| {
             (
                 graph.node(u),
-                corrected(r.p, r.wdeg, beta),
-                result.residual.bound(r.wdeg, beta),
+                corrected(r.p, r.wdeg, c),
+                result.residual.bound(r.wdeg, c),
             )
         })
         .collect();
     scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(TopKEstimate {
         scores,
-        unreached_bound: result
-            .residual
-            .unreached_bound(graph.max_creator_wdeg(), beta),
+        unreached_bound: result.residual.unreached_bound(graph.max_creator_wdeg(), c),
         certified: result.certified,
         pushes: result.pushes,
     })
@@ -591,4 +646,55 @@ pub(crate) fn power_iteration(
         }
     }
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreached_bound_is_the_largest_bound_over_degrees() {
+        let residual = Residual {
+            total: 0.02,
+            max_ratio: 1e-3,
+        };
+        // R / rho = 20: below, between and above the floors tried.
+        for max_wdeg in [5.0, 20.0, 80.0] {
+            for (beta, floor) in [(0.0, 0.0), (0.375, 0.0), (0.375, 10.0), (1.0, 40.0)] {
+                let c = Correction { beta, floor };
+                let sup = (1..=8_000)
+                    .map(|i| f64::from(i) * max_wdeg / 8_000.0)
+                    .map(|w| residual.bound(w, c))
+                    .fold(0.0, f64::max);
+                let got = residual.unreached_bound(max_wdeg, c);
+                assert!(
+                    got >= sup - 1e-15 && got <= sup * (1.0 + 1e-9),
+                    "W <= {max_wdeg}, {c:?}: bound {got}, sup {sup}"
+                );
+            }
+        }
+        assert_eq!(
+            Residual::default().unreached_bound(10.0, Correction::default()),
+            0.0
+        );
+    }
+
+    #[test]
+    fn the_floor_leaves_low_degrees_uncorrected() {
+        let c = Correction {
+            beta: 0.5,
+            floor: 4.0,
+        };
+        // Below the floor every degree shares one divisor, so raw PPR orders them.
+        assert_eq!(corrected(0.1, 1.0, c), corrected(0.1, 4.0, c));
+        assert_eq!(corrected(0.1, 1.0, c), 0.05);
+        // Above it the correction is the plain one.
+        assert_eq!(corrected(0.1, 16.0, c), 0.025);
+        assert_eq!(corrected(0.1, 0.0, c), 0.1);
+        let plain = Correction {
+            beta: 0.5,
+            floor: 0.0,
+        };
+        assert_eq!(corrected(0.1, 1.0, plain), 0.1);
+    }
 }

@@ -6,7 +6,7 @@ use super::error::{MatchError, Result};
 use super::explain::Explainer;
 use super::graph::{MatchGraph, NodeRef, unknown};
 use super::input::{CreatorDirectory, CreatorId, CreatorProfile, Names, NicheId};
-use super::ppr::{Push, Ranked, corrected, push};
+use super::ppr::{Correction, Push, Ranked, corrected, push};
 use super::query::{
     Component, CreatorMatch, LookalikeQuery, MatchFilters, MatchPage, MatchQuery, PageRequest,
     PageStart, ScoreComponent,
@@ -25,6 +25,9 @@ pub(crate) struct SeedContext {
     niche_norm: f64,
     /// Its collaborations (brand-creator edges): how much graph evidence it has.
     pub collaborations: usize,
+    /// Median weighted degree of its collaborators (0 without any): the degree of what it
+    /// hires (a brand) or of itself (a creator seed), the reference of the degree correction.
+    pub reference_degree: f64,
 }
 
 impl SeedContext {
@@ -32,13 +35,19 @@ impl SeedContext {
         let idx = graph.index_of(node).ok_or_else(|| unknown(node))?;
         let mut niches = Vec::new();
         let mut collaborations = 0;
-        graph.for_each_neighbor(idx, |v, w| {
-            if matches!(graph.node(v), NodeRef::Niche(_)) {
-                niches.push((v, f64::from(w)));
-            } else {
+        let mut degrees = Vec::new();
+        graph.for_each_neighbor(idx, |v, w| match graph.node(v) {
+            NodeRef::Niche(_) => niches.push((v, f64::from(w))),
+            NodeRef::Creator(_) => {
                 collaborations += 1;
+                degrees.push(graph.wdeg(v));
             }
+            NodeRef::Brand(_) => collaborations += 1,
         });
+        let reference_degree = match node {
+            NodeRef::Creator(_) => graph.wdeg(idx),
+            _ => median(&mut degrees),
+        };
         let total: f64 = niches.iter().map(|(_, w)| w).sum();
         for entry in &mut niches {
             entry.1 /= total;
@@ -50,6 +59,7 @@ impl SeedContext {
             niches,
             niche_norm,
             collaborations,
+            reference_degree,
         })
     }
 
@@ -87,6 +97,45 @@ impl SeedContext {
         out.retain(|(_, m)| *m > 0.0);
         out
     }
+}
+
+/// Median of `xs` (0 if empty).
+fn median(xs: &mut [f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    xs.sort_unstable_by(f64::total_cmp);
+    let mid = xs.len() / 2;
+    if xs.len().is_multiple_of(2) {
+        0.5 * (xs[mid - 1] + xs[mid])
+    } else {
+        xs[mid]
+    }
+}
+
+/// The degree correction of a query: `ppr.degree_exponent` over degrees above
+/// `ppr.degree_reference` times the seed's reference degree.
+pub(crate) fn correction_of(seed: &SeedContext, config: &MatchConfig) -> Correction {
+    Correction {
+        beta: config.ppr.degree_exponent,
+        floor: config.ppr.degree_reference * seed.reference_degree,
+    }
+}
+
+/// Niche cosine of the seed and creator `u`, its niche edges gathered in `buf`.
+fn niche_cosine_of(
+    graph: &MatchGraph,
+    seed: &SeedContext,
+    u: u32,
+    buf: &mut Vec<(u32, f64)>,
+) -> f64 {
+    buf.clear();
+    graph.for_each_neighbor(u, |v, w| {
+        if matches!(graph.node(v), NodeRef::Niche(_)) {
+            buf.push((v, f64::from(w)));
+        }
+    });
+    seed.niche_cosine(buf)
 }
 
 /// A scored candidate.
@@ -237,6 +286,7 @@ pub(crate) fn rank(
         passes(graph, u, profile, filters).then_some((id, profile))
     };
     let candidate = |u: u32| eligible(u).is_some();
+    let correction = correction_of(&seed, config);
     let push = push(
         graph,
         &seed.restart(ppr.niche_restart_share),
@@ -246,7 +296,7 @@ pub(crate) fn rank(
         Some(&Ranked {
             k: ppr.top_k,
             tolerance: ppr.top_k_tolerance,
-            degree_exponent: ppr.degree_exponent,
+            correction,
             candidate: &candidate,
         }),
     );
@@ -280,7 +330,7 @@ pub(crate) fn rank(
                 && *u != seed.idx
                 && (include_existing || !existing(*u))
         })
-        .map(|(_, slot)| corrected(slot.p, slot.wdeg, ppr.degree_exponent))
+        .map(|(_, slot)| corrected(slot.p, slot.wdeg, correction))
         .fold(0.0, f64::max);
     let residual = push.residual;
     let mut niches = Vec::new();
@@ -290,21 +340,21 @@ pub(crate) fn rank(
             continue;
         };
         let wdeg = graph.wdeg(u);
-        niches.clear();
-        graph.for_each_neighbor(u, |v, w| {
-            if matches!(graph.node(v), NodeRef::Niche(_)) {
-                niches.push((v, f64::from(w)));
-            }
-        });
+        // Niche focus needs every edge of the creator (hundreds for a hub); without weight it
+        // is filled in for the returned page only (`to_page`).
+        let niche_focus = if weights[1] > 0.0 {
+            niche_cosine_of(graph, &seed, u, &mut niches)
+        } else {
+            0.0
+        };
         let ([content, ltv, active, reliability], completeness) = attribute_values(profile, config);
         let values = [
             if best > 0.0 {
-                (corrected(p, wdeg, ppr.degree_exponent) / best)
-                    .powf(config.rank.proximity_exponent)
+                (corrected(p, wdeg, correction) / best).powf(config.rank.proximity_exponent)
             } else {
                 0.0
             },
-            seed.niche_cosine(&niches),
+            niche_focus,
             content,
             ltv,
             active,
@@ -325,7 +375,8 @@ pub(crate) fn rank(
             existing: existing(u),
         });
     }
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.creator.cmp(&b.creator)));
+    // Creator ids are unique, so the order is total and an unstable sort gives the same order.
+    ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.creator.cmp(&b.creator)));
     Ok(Ranking {
         seed,
         push,
@@ -350,6 +401,20 @@ fn page_bounds(ranked: &[Scored], page: &PageRequest, max: usize) -> Result<(usi
     Ok((start, (start + page.size).min(ranked.len())))
 }
 
+/// A scored candidate's component values, niche focus filled in when it had no weight.
+fn values_of(
+    graph: &MatchGraph,
+    ranking: &Ranking,
+    s: &Scored,
+    niches: &mut Vec<(u32, f64)>,
+) -> [f64; 6] {
+    let mut values = s.values;
+    if ranking.weights[1] <= 0.0 {
+        values[1] = niche_cosine_of(graph, &ranking.seed, s.idx, niches);
+    }
+    values
+}
+
 fn to_page(
     graph: &MatchGraph,
     names: &dyn Names,
@@ -359,6 +424,7 @@ fn to_page(
 ) -> Result<MatchPage> {
     let (start, end) = page_bounds(&ranking.ranked, page, config.rank.max_page_size)?;
     let explainer = Explainer::new(graph, names, ranking, config);
+    let mut niches = Vec::new();
     let items: Vec<CreatorMatch> = ranking.ranked[start..end]
         .iter()
         .map(|s| CreatorMatch {
@@ -366,7 +432,11 @@ fn to_page(
             score: s.score,
             components: Component::ALL
                 .iter()
-                .zip(s.values.iter().zip(&ranking.weights))
+                .zip(
+                    values_of(graph, ranking, s, &mut niches)
+                        .iter()
+                        .zip(&ranking.weights),
+                )
                 .map(|(&component, (&value, &weight))| {
                     let contribution = weight * value;
                     ScoreComponent {

@@ -6,16 +6,14 @@
 //! activity and reliability, and caring little about follower counts. Niche data alone cannot
 //! see communities; the collaboration graph can, which is what matching should exploit.
 
-use std::collections::HashMap;
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Binomial, Distribution, LogNormal, Normal, Poisson};
 
 use super::error::{MatchError, Result};
 use super::input::{
-    BrandId, BrandInput, CollaborationInput, CreatorId, CreatorInput, CreatorProfile, GraphInput,
-    NameBook, NicheId, NicheInput, NicheShare,
+    BrandId, BrandInput, CollaborationInput, CreatorId, CreatorInput, CreatorProfile,
+    CreatorProfiles, GraphInput, NameBook, NicheId, NicheInput, NicheShare,
 };
 
 /// Shape of a synthetic marketplace.
@@ -95,7 +93,7 @@ pub struct SyntheticMarket {
     /// Niches, brands, creators and collaborations.
     pub input: GraphInput,
     /// Attributes of every creator.
-    pub profiles: HashMap<CreatorId, CreatorProfile>,
+    pub profiles: CreatorProfiles,
     /// Names of niches and brands (creators are left to the fallback "creator #id").
     pub names: NameBook,
     /// Planted community of each creator, in `input.creators` order.
@@ -185,7 +183,8 @@ pub fn generate(config: &SyntheticConfig) -> Result<SyntheticMarket> {
 
     let mut creators = Vec::with_capacity(config.creators);
     let mut creator_community = Vec::with_capacity(config.creators);
-    let mut profiles = HashMap::with_capacity(config.creators);
+    let mut profiles =
+        CreatorProfiles::with_capacity_and_hasher(config.creators, Default::default());
     let mut pools: Vec<Pool> = (0..communities).map(|_| Pool::default()).collect();
     for i in 0..config.creators {
         let id = CreatorId(i as u64 + 1);
