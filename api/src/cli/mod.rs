@@ -76,7 +76,7 @@ pub enum Command {
     Token(token::TokenArgs),
     /// Load records from NDJSON or CSV files, in batches, idempotently.
     Import(import::ImportArgs),
-    /// Recompute stored scores (shop ratings).
+    /// Recompute stored scores: shop ratings, content scores and pools, creator LTVs.
     #[command(subcommand)]
     Recompute(recompute::RecomputeArgs),
     /// Fit BG/NBD + Gamma-Gamma on an RFM file, or predict with them (no database).
