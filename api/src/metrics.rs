@@ -82,6 +82,9 @@ struct JobStats {
     failed: u64,
 }
 
+/// A per-job gauge: its name, its help text and how to read it from a job's stats.
+type JobGauge = (&'static str, &'static str, fn(&JobStats) -> f64);
+
 /// The database pool at the moment of a scrape.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolStats {
@@ -396,46 +399,33 @@ impl Metrics {
                 s.failed
             );
         }
-        head(
-            &mut out,
-            "flywheel_job_last_start_timestamp_seconds",
-            "gauge",
-            "When each job's last run started (Unix time; absent before its first run).",
-        );
-        for (job, s) in &jobs {
-            if let Some(started) = s.last_start {
-                let _ = writeln!(
-                    out,
-                    "flywheel_job_last_start_timestamp_seconds{{job=\"{job}\"}} {}",
-                    seconds_since_epoch(started)
-                );
+        // One gauge per job that has run, each read from its stats by `value`.
+        let ran: Vec<_> = jobs
+            .iter()
+            .filter(|(_, s)| s.last_start.is_some())
+            .collect();
+        let job_gauges: [JobGauge; 3] = [
+            (
+                "flywheel_job_last_start_timestamp_seconds",
+                "When each job's last run started (Unix time; absent before its first run).",
+                |s| s.last_start.map_or(0.0, seconds_since_epoch),
+            ),
+            (
+                "flywheel_job_last_duration_seconds",
+                "How long each job's last run took.",
+                |s| s.last_duration.as_secs_f64(),
+            ),
+            (
+                "flywheel_job_last_success",
+                "1 if each job's last run succeeded, 0 if it failed.",
+                |s| f64::from(u8::from(s.last_ok)),
+            ),
+        ];
+        for (name, help, value) in job_gauges {
+            head(&mut out, name, "gauge", help);
+            for (job, s) in &ran {
+                let _ = writeln!(out, "{name}{{job=\"{job}\"}} {}", value(s));
             }
-        }
-        head(
-            &mut out,
-            "flywheel_job_last_duration_seconds",
-            "gauge",
-            "How long each job's last run took.",
-        );
-        for (job, s) in jobs.iter().filter(|(_, s)| s.last_start.is_some()) {
-            let _ = writeln!(
-                out,
-                "flywheel_job_last_duration_seconds{{job=\"{job}\"}} {}",
-                s.last_duration.as_secs_f64()
-            );
-        }
-        head(
-            &mut out,
-            "flywheel_job_last_success",
-            "gauge",
-            "1 if each job's last run succeeded, 0 if it failed.",
-        );
-        for (job, s) in jobs.iter().filter(|(_, s)| s.last_start.is_some()) {
-            let _ = writeln!(
-                out,
-                "flywheel_job_last_success{{job=\"{job}\"}} {}",
-                u8::from(s.last_ok)
-            );
         }
 
         if let Some(graph) = gauges.graph {

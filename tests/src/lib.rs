@@ -360,18 +360,29 @@ impl TestServer {
 
     /// Posts a GraphQL request; returns the response body as sent, keys in the server's order.
     pub async fn gql_text(&self, token: Option<&str>, query: &str, variables: Value) -> String {
-        let mut req = self
+        let resp = self
+            .request(token, query, variables)
+            .send()
+            .await
+            .expect("request");
+        resp.text().await.expect("response body")
+    }
+
+    /// A GraphQL POST ready to send, for tests that read its status or headers.
+    pub fn request(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> reqwest::RequestBuilder {
+        let req = self
             .http
             .post(format!("{}/graphql", self.base))
-            .json(&json!({
-                "query": query,
-                "variables": variables,
-            }));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
+            .json(&json!({ "query": query, "variables": variables }));
+        match token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
         }
-        let resp = req.send().await.expect("request");
-        resp.text().await.expect("response body")
     }
 
     /// Posts a GraphQL request that must succeed; returns `data`.

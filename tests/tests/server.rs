@@ -132,16 +132,7 @@ async fn every_request_writes_one_access_line(backend: Backend) {
     let log = Log::capture();
     let s = TestServer::start(backend).await;
     let token = s.token(Role::Brand, Some(1), None, &[]);
-    let send = |token: Option<&str>, query: &str| {
-        let mut req = s
-            .http
-            .post(format!("{}/graphql", s.base))
-            .json(&json!({ "query": query }));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        req.send()
-    };
+    let send = |token: Option<&str>, query: &str| s.request(token, query, json!({})).send();
     let id_of = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let named = send(Some(&token), "query Whoami { me { role } }")
         .await
@@ -237,12 +228,11 @@ async fn internal_errors_are_logged_once_with_cause_and_request_id(backend: Back
     .expect("store a corrupt calibration");
 
     let response = s
-        .http
-        .post(format!("{}/graphql", s.base))
-        .bearer_auth(s.admin())
-        .json(&json!({
-            "query": "{ market(code: \"US\") { code ltvModel { kind calibration { holdoutDays } } } }"
-        }))
+        .request(
+            Some(&s.admin()),
+            "{ market(code: \"US\") { code ltvModel { kind calibration { holdoutDays } } } }",
+            json!({}),
+        )
         .send()
         .await
         .expect("request");
@@ -558,14 +548,7 @@ async fn rate_limits_per_token_and_per_address() {
     let brand = s.token(Role::Brand, Some(1), None, &[]);
     let page = "{ creators(first: 20) { edges { node { handle } } } }"; // 41 points
     let post = |token: Option<String>, query: &'static str| {
-        let mut req = s
-            .http
-            .post(format!("{}/graphql", s.base))
-            .json(&json!({ "query": query }));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        req.send()
+        s.request(token.as_deref(), query, json!({})).send()
     };
     for left in [59, 18] {
         let resp = post(Some(brand.clone()), page).await.unwrap();
