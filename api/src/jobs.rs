@@ -1,14 +1,16 @@
 //! The jobs a server runs on a schedule, so its scores stay current without an operator: the
 //! content cohort snapshot new metrics are scored against, the per-market LTV fits with every
-//! creator's prediction, the scores matching ranks with, and the daily projected shop ratings. Each job is the same code as its
-//! `flywheel recompute` command; a failure is logged and retried at the next tick. Every run
+//! creator's prediction, the scores matching ranks with, and the shop ratings (the daily
+//! projection, and the monthly official evaluation when it is due). Each job is the same code
+//! as its `flywheel recompute` command; a failure is logged and retried at the next tick. Every run
 //! is logged and counted in `/metrics` (`flywheel_job_*`, by job name).
 
 use crate::content::ContentScoring;
+use crate::error::ApiResult;
 use crate::matching::Matching;
 use crate::metrics::Metrics;
 use crate::rating::recompute::EvaluationKind;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::sync::Arc;
@@ -21,7 +23,8 @@ pub struct Schedule {
     pub cohort_refresh: Duration,
     /// LTV refit and predictions (the first one period after start-up).
     pub ltv_refit: Duration,
-    /// Projected shop ratings (the first one period after start-up).
+    /// Projected shop ratings, and the official evaluation when due (the first one period
+    /// after start-up).
     pub rating_projection: Duration,
 }
 
@@ -81,18 +84,35 @@ pub fn spawn(
         At::Later,
         move || {
             let db = db.clone();
-            async move {
-                let options = crate::rating::recompute::Options {
-                    kind: EvaluationKind::Projected,
-                    as_of: None,
-                    now: Utc::now(),
-                };
-                crate::rating::recompute::run(&db, crate::rating::config(), &options, &|_, _, _| {})
-                    .await
-                    .map(|_| ())
-            }
+            async move { rate_shops(&db, Utc::now()).await }
         },
     );
+}
+
+/// The rating job: the official evaluation when one is due (as of its due day), then the
+/// daily projection.
+async fn rate_shops(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<()> {
+    use crate::rating::recompute::{Options, last_official, run};
+    let config = crate::rating::config();
+    let due = crate::rating::schedule::due_official(
+        last_official(db).await?,
+        now.date_naive(),
+        config.hysteresis.official_day_of_month,
+    );
+    if let Some(day) = due {
+        let options = Options {
+            kind: EvaluationKind::Official,
+            as_of: Some(day),
+            now,
+        };
+        run(db, config, &options, &|_, _, _| {}).await?;
+    }
+    let options = Options {
+        kind: EvaluationKind::Projected,
+        as_of: None,
+        now,
+    };
+    run(db, config, &options, &|_, _, _| {}).await.map(|_| ())
 }
 
 /// When a job first runs.

@@ -18,6 +18,9 @@ pub struct Model {
     pub ltv_minor: i64,
     pub ltv_low_minor: Option<i64>,
     pub ltv_high_minor: Option<i64>,
+    /// Actual over predicted holdout selling days of creators with its frequency, when its
+    /// market's holdout bucket was big enough; the interval covers it.
+    pub holdout_ratio: Option<f64>,
     pub currency: String,
     /// Day (since 1970-01-01, UTC) of the summary.
     pub as_of: i32,

@@ -9,6 +9,7 @@ mod m20261125_000001_marketplace;
 mod m20261125_000002_shop_rating;
 mod m20261125_000003_content_score;
 mod m20261125_000004_ltv;
+mod m20261203_000001_ltv_holdout_ratio;
 
 /// Applies Flywheel's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_shop_rating::Migration),
             Box::new(m20261125_000003_content_score::Migration),
             Box::new(m20261125_000004_ltv::Migration),
+            Box::new(m20261203_000001_ltv_holdout_ratio::Migration),
         ]
     }
 }

@@ -582,6 +582,49 @@ fn explanations_tell_the_value_components_that_lift_a_creator() {
 }
 
 #[test]
+fn stand_in_values_are_told_from_measured_ones() {
+    let mut f = fixture();
+    // Creator 2 is new: no collaborations, no LTV, no P(active) yet.
+    let new = f.profiles.get_mut(&CreatorId(2)).unwrap();
+    new.collaborations_total = 0;
+    new.collaborations_delivered = 0;
+    new.ltv = None;
+    new.p_active = None;
+    let config = MatchConfig::default();
+    let page = run(&f, &MatchQuery::new(BrandId(1)));
+    let component = |creator: u64, which: Component| {
+        let m = page.items.iter().find(|m| m.creator == CreatorId(creator));
+        *m.unwrap()
+            .components
+            .iter()
+            .find(|c| c.component == which)
+            .unwrap()
+    };
+    let prior = component(2, Component::Reliability);
+    assert!(!prior.measured);
+    assert_eq!(prior.value, config.rank.reliability_prior_mean);
+    for which in [Component::Ltv, Component::PActive] {
+        let c = component(2, which);
+        assert!(!c.measured && c.value == config.rank.missing_value, "{c:?}");
+    }
+    for which in [
+        Component::Proximity,
+        Component::NicheFocus,
+        Component::Content,
+    ] {
+        assert!(component(2, which).measured, "{which:?}");
+    }
+    // Creator 1 delivered 4 of 4: a measured reliability, shrunk toward the prior.
+    let measured = component(1, Component::Reliability);
+    assert!(measured.measured && measured.value > config.rank.reliability_prior_mean);
+    assert!(
+        Component::ALL
+            .iter()
+            .all(|&which| component(1, which).measured)
+    );
+}
+
+#[test]
 fn lookalikes_share_the_seed_creators_niche() {
     let f = fixture();
     let query = LookalikeQuery {

@@ -942,6 +942,17 @@ mod validation {
         let mut c = RatingConfig::default();
         c.perks.c.traffic_weight = -1.0;
         assert!(matches!(err(c), RatingError::InvalidConfigValue { .. }));
+        for day in [0, 29] {
+            let mut c = RatingConfig::default();
+            c.hysteresis.official_day_of_month = day;
+            assert!(matches!(
+                err(c),
+                RatingError::InvalidConfigValue {
+                    name: "hysteresis.official_day_of_month",
+                    ..
+                }
+            ));
+        }
     }
 
     #[test]

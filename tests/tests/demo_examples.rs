@@ -3,7 +3,7 @@
 //! list: a brand with matches, a scout with a pipeline).
 
 use flywheel_tests::{Backend, TestServer, on_both_databases};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 on_both_databases!(every_example_answers_with_its_roles_token);
 
@@ -64,5 +64,68 @@ async fn every_example_answers_with_its_roles_token(backend: Backend) {
             .is_some_and(|s| s.starts_with("sc-")),
         "the scout token is a seeded scout's: {me}"
     );
+    honest_figures(&s).await;
     s.stop().await;
+}
+
+/// On a marketplace the size of the demo, the figures shown to brands say what they rest
+/// on: LTV intervals cover the model's measured miss on the holdout, and a match component
+/// that stands in for missing data is flagged.
+async fn honest_figures(s: &TestServer) {
+    let admin = s.admin();
+    let top = s
+        .ok(
+            &admin,
+            "{ topCreatorsByLtv(market: \"US\", first: 100) { edges { node { ltv {
+                 ltv { amountMinor } interval { low { amountMinor } high { amountMinor }
+                 holdoutRatio } } } } } }",
+            json!({}),
+        )
+        .await;
+    let mut stretched = 0;
+    for edge in top["topCreatorsByLtv"]["edges"].as_array().unwrap() {
+        let ltv = &edge["node"]["ltv"];
+        let (Some(ratio), Some(value)) = (
+            ltv["interval"]["holdoutRatio"].as_f64(),
+            ltv["ltv"]["amountMinor"].as_f64(),
+        ) else {
+            continue;
+        };
+        let low = ltv["interval"]["low"]["amountMinor"].as_f64().unwrap();
+        let high = ltv["interval"]["high"]["amountMinor"].as_f64().unwrap();
+        // Rounding to minor units aside, the interval holds the prediction scaled by the miss.
+        assert!(
+            low <= value * ratio + 1.0 && value * ratio <= high + 1.0,
+            "{ltv:#}"
+        );
+        stretched += 1;
+    }
+    assert!(stretched > 0, "no interval knows its miss: {top:#}");
+    let matches = s
+        .ok(
+            &admin,
+            "{ brand(id: \"1\") { creatorMatches(first: 100) { edges { node {
+                 components { name value measured } } } } } }",
+            json!({}),
+        )
+        .await;
+    let prior = scoring::matching::MatchConfig::default()
+        .rank
+        .reliability_prior_mean;
+    let mut flagged = 0;
+    for edge in matches["brand"]["creatorMatches"]["edges"]
+        .as_array()
+        .unwrap()
+    {
+        for c in edge["node"]["components"].as_array().unwrap() {
+            if c["name"] == "RELIABILITY" && c["measured"] == false {
+                assert_eq!(c["value"].as_f64(), Some(prior), "{c}");
+                flagged += 1;
+            }
+        }
+    }
+    assert!(
+        flagged > 0,
+        "some matched creator has no collaboration yet: {matches:#}"
+    );
 }

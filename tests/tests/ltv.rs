@@ -9,7 +9,9 @@ use flywheel::auth::Role;
 use flywheel::ltv::{config, recompute, selling_days};
 use flywheel_tests::fixture::{Fixture, ingest, marketplace};
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
-use scoring::ltv::{CountModel, DropoutModel, GammaGammaParams, LtvModel, Summary};
+use scoring::ltv::{
+    CountModel, DropoutModel, FrequencyBucket, GammaGammaParams, LtvModel, Summary, miss_ratio,
+};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -167,7 +169,7 @@ async fn stored_days(s: &TestServer) -> Vec<(i64, i32, i64, i64)> {
 /// The fields of `Creator.ltv`, asked with the arguments given (none: the defaults).
 const LTV_FIELDS: &str = "{ horizonDays discountRate reason pActive
       expectedSellingDays expectedOrders expectedGmv { amountMinor currency }
-      ltv { amountMinor currency } interval { low { amountMinor } high { amountMinor } level }
+      ltv { amountMinor currency } interval { low { amountMinor } high { amountMinor } level holdoutRatio }
       asOf model { kind borrowedFromGlobal fittedAt } }";
 
 /// Reads a creator's LTV; `h` and `d` in `vars` become arguments when present.
@@ -351,7 +353,18 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
     }
     let calibration = &model["calibration"];
     assert_eq!(calibration["holdoutDays"], 90);
-    assert!(!calibration["buckets"].as_array().unwrap().is_empty());
+    let buckets: Vec<FrequencyBucket> = calibration["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| FrequencyBucket {
+            frequency: b["frequency"].as_u64().unwrap() as u32,
+            customers: b["creators"].as_u64().unwrap() as usize,
+            actual_mean: b["actualMean"].as_f64().unwrap(),
+            predicted_mean: b["predictedMean"].as_f64().unwrap(),
+        })
+        .collect();
+    assert!(!buckets.is_empty());
     let (days, total): (usize, i64) = expected
         .iter()
         .filter(|(c, _)| c.starts_with("cr-l"))
@@ -412,10 +425,15 @@ async fn selling_days_fit_and_serve_creator_ltv(backend: Backend) {
             assert_eq!(got["ltv"]["currency"], "USD");
             match interval {
                 Some(interval) => {
+                    // Same seeded draws around the same parameters, stretched by the miss of
+                    // the creator's holdout bucket.
+                    let ratio = miss_ratio(&buckets, summary.frequency);
+                    let interval = ratio.map_or(interval, |r| interval.covering_miss(r));
+                    assert_eq!(got["interval"]["holdoutRatio"].as_f64(), ratio);
                     let low = got["interval"]["low"]["amountMinor"].as_i64().unwrap() as f64;
                     let high = got["interval"]["high"]["amountMinor"].as_f64().unwrap();
-                    // Same seeded draws around the same parameters.
                     assert!((low - interval.low).abs() <= 1.0 + 1e-3 * interval.low);
+                    assert!((high - interval.high).abs() <= 1.0 + 1e-3 * interval.high);
                     assert!(low <= ltv && ltv <= high, "{low} {ltv} {high}");
                 }
                 None => assert!(got["interval"].is_null(), "{got:#}"),

@@ -4,7 +4,7 @@
 //! ratings` command runs rates the shop; the shop reads its tier, metrics, history and
 //! improvements, and other shops and brands are refused.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use flywheel::auth::Role;
 use flywheel::rating::recompute::EvaluationKind;
 use flywheel::rating::{aggregates, config, recompute};
@@ -130,7 +130,7 @@ fn month(today: DateTime<Utc>) -> (Value, Value, Value, Expected) {
 
 const RATING: &str = "query($id: ID!) { shop(id: $id) { rating {
     tier projectedTier overall kind asOf restrictionsDeferred restrictionsDeferredUntil explanation
-    configVersion
+    configVersion nextOfficialEvaluation
     perks { trafficWeight settlementDays badge }
     dimensions { dimension score weight metrics { metric events rawValue value prior score } }
     nextTier nextTierPerks { trafficWeight settlementDays }
@@ -204,6 +204,9 @@ async fn a_month_of_orders_rates_the_shop(backend: Backend) {
 
     let data = s.ok(&shop_glow, RATING, id.clone()).await;
     let rating = &data["shop"]["rating"];
+    // Official evaluations are monthly, on the 1st: the next is due the 1st of next month.
+    let next_month = today.date_naive().with_day(1).unwrap() + chrono::Months::new(1);
+    assert_eq!(rating["nextOfficialEvaluation"], next_month.to_string());
     // The fulfilment and product metrics are the month's counts, with what is not the shop's
     // fault left out (buyer cancellations and returns, carrier-late deliveries, logistics-only
     // reviews).

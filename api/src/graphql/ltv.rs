@@ -12,7 +12,6 @@ use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{RoleGuard, caller};
 use crate::error::{ApiError, ApiResult};
 use crate::ltv::history::{self, Scope, SellingHistory};
-use crate::ltv::recompute::Calibration;
 use crate::ltv::{DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, predictor};
 use crate::rating::view::date_of;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -84,13 +83,21 @@ pub struct LtvModelInfo {
     pub fitted_at: DateTime<Utc>,
 }
 
-/// The range the LTV lies in given the uncertainty of the market's fitted parameters.
+/// The range the LTV lies in: the spread of the prediction under the uncertainty of the
+/// market's fitted parameters, stretched to cover how far off the model was for creators like
+/// this one on the holdout period it was checked on (`holdoutRatio`). It bounds the expected
+/// value, not the creator's actual future sales, which vary more.
 #[derive(SimpleObject, Clone)]
 pub struct LtvInterval {
     pub low: Money,
     pub high: Money,
-    /// Two-sided level, e.g. 0.9.
+    /// Two-sided level of the parameters' part, e.g. 0.9.
     pub level: f64,
+    /// Creators with the same number of repeat selling days sold this many times the selling
+    /// days the model predicted for them over the market's holdout period (1.3: it
+    /// under-predicted by 30%; see `Market.ltvModel.calibration`); the interval covers the
+    /// prediction scaled by it. Null when too few creators were in that bucket to say.
+    pub holdout_ratio: Option<f64>,
 }
 
 /// A creator's predicted value over a horizon. When the creator has no prediction (no selling
@@ -156,6 +163,7 @@ impl CreatorLtv {
                 low: money(low),
                 high: money(high),
                 level: interval_level(),
+                holdout_ratio: e.holdout_ratio,
             }),
             as_of: Some(date_of(model.as_of)),
             model: Some(LtvModelInfo {
@@ -175,6 +183,7 @@ fn stored_estimate(row: &creator_ltv::Model) -> Estimate {
         expected_gmv_minor: row.expected_gmv_minor,
         ltv_minor: row.ltv_minor,
         interval_minor: row.ltv_low_minor.zip(row.ltv_high_minor),
+        holdout_ratio: row.holdout_ratio,
     }
 }
 
@@ -224,10 +233,13 @@ pub async fn creator_ltv(
     };
     let (count, spend) = crate::ltv::stored_fits(&model)?;
     let predictor = predictor(&count, &spend, model.mean_day_value_minor, config)?;
-    Ok(match estimate(&predictor, &history, model.as_of) {
-        Ok(e) => CreatorLtv::of(horizon_days, discount_rate, &e, &model)?,
-        Err(reason) => CreatorLtv::unavailable(horizon_days, discount_rate, reason),
-    })
+    let holdout = crate::ltv::stored_calibration(&model)?.buckets;
+    Ok(
+        match estimate(&predictor, &holdout, &history, model.as_of) {
+            Ok(e) => CreatorLtv::of(horizon_days, discount_rate, &e, &model)?,
+            Err(reason) => CreatorLtv::unavailable(horizon_days, discount_rate, reason),
+        },
+    )
 }
 
 /// Predicted vs actual mean selling days in the holdout period, creators grouped by their
@@ -323,12 +335,7 @@ impl LtvMarketModel {
         self.0.fitted_at
     }
     async fn calibration(&self) -> Result<LtvCalibration> {
-        let c: Calibration = serde_json::from_str(&self.0.calibration).map_err(|e| {
-            ApiError::internal(
-                format!("reading the stored calibration of {}", self.0.market_code),
-                e,
-            )
-        })?;
+        let c = crate::ltv::stored_calibration(&self.0)?;
         Ok(LtvCalibration {
             holdout_days: c.holdout_days,
             creators: c.creators as u64,

@@ -73,6 +73,10 @@ pub struct MatchComponent {
     pub name: MatchComponentName,
     /// The component's value, 0..1.
     pub value: f64,
+    /// False when `value` stands in for data the creator does not have yet: the neutral 0.5
+    /// for an unknown content score, LTV or P(active), the platform's prior (0.8) for the
+    /// RELIABILITY of a creator with no collaborations yet.
+    pub measured: bool,
     /// Its weight in the blend (weights sum to 1).
     pub weight: f64,
     /// Its share of the score (`weight * value / score`; shares sum to 1).
@@ -104,6 +108,7 @@ impl CreatorMatch {
             .map(|c| MatchComponent {
                 name: c.component.into(),
                 value: c.value,
+                measured: c.measured,
                 weight: c.weight,
                 share: c.share,
             })

@@ -108,6 +108,17 @@ impl ShopRating {
         let state: scoring::rating::RatingState = parse("state", self.0.shop_id, &self.0.state)?;
         Ok(state.grace.map(|g| date_of(g.until)))
     }
+    /// The day the next official evaluation is due (monthly, on the rating configuration's
+    /// day of the month): the one that can move `tier`. The server runs it that day (UTC)
+    /// once the platform has run its first official evaluation.
+    async fn next_official_evaluation(&self) -> Result<NaiveDate> {
+        let state: scoring::rating::RatingState = parse("state", self.0.shop_id, &self.0.state)?;
+        let after = state.last_official.unwrap_or(self.0.as_of - 1);
+        Ok(crate::rating::schedule::next_due(
+            date_of(after),
+            crate::rating::config().hysteresis.official_day_of_month,
+        ))
+    }
     /// What to improve, metric by metric, the most points first.
     async fn improvements(&self) -> Result<Vec<ImprovementView>> {
         Ok(parse("improvements", self.0.shop_id, &self.0.improvements)?)

@@ -13,7 +13,10 @@ pub mod selling_days;
 use crate::error::{ApiError, ApiResult};
 use entities::ltv_market_model;
 use history::SellingHistory;
-use scoring::ltv::{CountModel, Fit, GammaGammaParams, LtvConfig, LtvError, LtvModel};
+use recompute::Calibration;
+use scoring::ltv::{
+    CountModel, Fit, FrequencyBucket, GammaGammaParams, LtvConfig, LtvError, LtvModel, miss_ratio,
+};
 use scoring::rating::Day;
 
 /// Horizon of the stored predictions and of `Creator.ltv` without arguments (days).
@@ -80,6 +83,16 @@ pub fn stored_fits(
     Ok((count, spend))
 }
 
+/// The holdout check stored with a market's model.
+pub fn stored_calibration(row: &ltv_market_model::Model) -> ApiResult<Calibration> {
+    serde_json::from_str(&row.calibration).map_err(|e| {
+        ApiError::internal(
+            format!("reading the stored calibration of {}", row.market_code),
+            e,
+        )
+    })
+}
+
 /// A market's predictor from its fits: intervals from the fits' covariances, and the market's
 /// mean value per selling day wherever the Gamma-Gamma mean is undefined (q <= 1).
 pub fn predictor(
@@ -103,8 +116,12 @@ pub struct Estimate {
     pub expected_orders: f64,
     pub expected_gmv_minor: i64,
     pub ltv_minor: i64,
-    /// The 90 % interval of the LTV from the parameters' uncertainty, when the fits had one.
+    /// The 90 % interval of the LTV from the parameters' uncertainty, stretched to cover
+    /// `holdout_ratio`, when the fits had one.
     pub interval_minor: Option<(i64, i64)>,
+    /// Actual over predicted holdout selling days of creators with this one's frequency
+    /// (`scoring::ltv::miss_ratio`), when the bucket was big enough to say.
+    pub holdout_ratio: Option<f64>,
 }
 
 /// Why a creator has no prediction (shown to clients as the reason).
@@ -120,12 +137,23 @@ fn minor(value: f64) -> Result<i64, String> {
 }
 
 /// The prediction for a creator's history as of `as_of`: expected selling days and their
-/// value from the models, expected orders at the creator's own orders per selling day. The
-/// error is the reason there is none, in words.
-pub fn estimate(model: &LtvModel, h: &SellingHistory, as_of: Day) -> Result<Estimate, String> {
+/// value from the models, expected orders at the creator's own orders per selling day, and
+/// an interval covering both the parameters' uncertainty and the model's miss on the
+/// market's holdout (`holdout`, its frequency buckets) for creators like this one. The error
+/// is the reason there is none, in words.
+pub fn estimate(
+    model: &LtvModel,
+    holdout: &[FrequencyBucket],
+    h: &SellingHistory,
+    as_of: Day,
+) -> Result<Estimate, String> {
     let summary = h.summary(as_of);
+    let holdout_ratio = miss_ratio(holdout, summary.frequency);
     let (value, interval) = match model.value_with_interval(&summary) {
-        Ok((v, i)) => (v, Some((minor(i.low)?, minor(i.high)?))),
+        Ok((v, i)) => {
+            let i = holdout_ratio.map_or(i, |ratio| i.covering_miss(ratio));
+            (v, Some((minor(i.low)?, minor(i.high)?)))
+        }
         Err(LtvError::NoCovariance) => (model.value(&summary).map_err(|e| e.to_string())?, None),
         Err(e) => return Err(e.to_string()),
     };
@@ -142,6 +170,7 @@ pub fn estimate(model: &LtvModel, h: &SellingHistory, as_of: Day) -> Result<Esti
         )?,
         ltv_minor: minor(value.ltv)?,
         interval_minor: interval,
+        holdout_ratio,
     })
 }
 

@@ -375,7 +375,7 @@ pub async fn run(
                 rows.len() as u64 + report.unpredicted as u64,
                 total as u64,
             );
-            match estimate(&model, h, as_of) {
+            match estimate(&model, &fitted.calibration.buckets, h, as_of) {
                 Ok(e) => {
                     ltv.push(e.ltv_minor as f64);
                     past.push(h.past_year_gmv_minor as f64);
@@ -477,6 +477,7 @@ fn prediction_row(
         ltv_minor: Set(e.ltv_minor),
         ltv_low_minor: Set(e.interval_minor.map(|i| i.0)),
         ltv_high_minor: Set(e.interval_minor.map(|i| i.1)),
+        holdout_ratio: Set(e.holdout_ratio),
         currency: Set(market.currency.clone()),
         as_of: Set(as_of),
     }

@@ -4,6 +4,7 @@
 
 pub mod aggregates;
 pub mod recompute;
+pub mod schedule;
 pub mod view;
 
 use scoring::rating::RatingConfig;

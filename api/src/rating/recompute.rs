@@ -201,6 +201,16 @@ fn rating_error(shop: Option<i64>, e: RatingError) -> ApiError {
     }
 }
 
+/// The day of the platform's latest official evaluation, if it ever ran one.
+pub async fn last_official(db: &DatabaseConnection) -> ApiResult<Option<NaiveDate>> {
+    let latest = shop_rating_evaluation::Entity::find()
+        .filter(shop_rating_evaluation::Column::Kind.eq(EvaluationKind::Official))
+        .order_by_desc(shop_rating_evaluation::Column::AsOf)
+        .one(db)
+        .await?;
+    Ok(latest.map(|e| date_of(e.as_of)))
+}
+
 /// Scores of the content published in the window that sells each shop's products.
 async fn content_by_shop(
     txn: &DatabaseTransaction,

@@ -48,6 +48,22 @@ pub struct HoldoutReport {
 /// Last bucket: every calibration frequency from here up.
 const TOP_BUCKET: u32 = 7;
 
+/// Fewest customers a bucket needs before its miss is trusted (below it, one customer's
+/// luck would move the ratio).
+pub const MIN_BUCKET_CUSTOMERS: usize = 30;
+
+/// How far off the model was on the holdout for customers with `frequency` repeat purchases
+/// before it: actual over predicted mean purchases of their bucket (1.3 = it under-predicted
+/// by 30%). `None` when the bucket is too small to say ([`MIN_BUCKET_CUSTOMERS`]) or the
+/// model predicted nothing for it.
+pub fn miss_ratio(buckets: &[FrequencyBucket], frequency: u32) -> Option<f64> {
+    let b = buckets
+        .iter()
+        .find(|b| b.frequency == frequency.min(TOP_BUCKET))?;
+    (b.customers >= MIN_BUCKET_CUSTOMERS && b.predicted_mean > 0.0 && b.actual_mean.is_finite())
+        .then(|| b.actual_mean / b.predicted_mean)
+}
+
 impl HoldoutReport {
     /// Predicts each customer's purchases over `duration` after calibration and compares.
     pub fn new(
@@ -164,4 +180,55 @@ pub fn choose_count_model(
         bgnbd,
         modified,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ltv::LtvInterval;
+
+    fn bucket(frequency: u32, customers: usize, actual: f64, predicted: f64) -> FrequencyBucket {
+        FrequencyBucket {
+            frequency,
+            customers,
+            actual_mean: actual,
+            predicted_mean: predicted,
+        }
+    }
+
+    #[test]
+    fn the_miss_is_read_from_the_customers_bucket_when_it_is_big_enough() {
+        let buckets = [
+            bucket(0, 500, 0.13, 0.10),
+            bucket(1, MIN_BUCKET_CUSTOMERS - 1, 2.0, 1.0),
+            bucket(2, 40, 0.0, 0.0),
+            bucket(7, 60, 3.0, 4.0),
+        ];
+        assert!((miss_ratio(&buckets, 0).unwrap() - 1.3).abs() < 1e-12);
+        assert_eq!(miss_ratio(&buckets, 1), None, "too few customers");
+        assert_eq!(miss_ratio(&buckets, 2), None, "nothing predicted");
+        assert_eq!(miss_ratio(&buckets, 5), None, "no bucket");
+        assert_eq!(
+            miss_ratio(&buckets, 12),
+            Some(0.75),
+            "7 and more share the top bucket"
+        );
+    }
+
+    #[test]
+    fn an_interval_covering_the_miss_spans_the_scaled_interval_too() {
+        let i = LtvInterval {
+            low: 90.0,
+            high: 110.0,
+            level: 0.9,
+        };
+        let under = i.covering_miss(1.3);
+        assert_eq!((under.low, under.level), (90.0, 0.9));
+        assert!((under.high - 143.0).abs() < 1e-9);
+        let over = i.covering_miss(0.5);
+        assert_eq!((over.low, over.high), (45.0, 110.0));
+        for ratio in [1.0, f64::NAN, 0.0, -2.0] {
+            assert_eq!(i.covering_miss(ratio), i, "{ratio}");
+        }
+    }
 }

@@ -32,7 +32,8 @@ pub use error::{LtvError, SummaryError};
 pub use fit::{Fit, Parameters};
 pub use gamma_gamma::GammaGammaParams;
 pub use holdout::{
-    FrequencyBucket, HoldoutObservation, HoldoutReport, ModelChoice, choose_count_model,
+    FrequencyBucket, HoldoutObservation, HoldoutReport, MIN_BUCKET_CUSTOMERS, ModelChoice,
+    choose_count_model, miss_ratio,
 };
 pub use summary::{CountRow, SpendRow, Summary, collapse_counts, collapse_spend};
 pub use value::{CreatorValue, LtvInterval, LtvModel};

@@ -164,6 +164,11 @@ pub struct ScoreComponent {
     pub component: Component,
     /// Its value in [0, 1].
     pub value: f64,
+    /// False when the value stands in for data the creator does not have yet: the neutral
+    /// `rank.missing_value` for an unknown content score, LTV or P(active), the prior
+    /// `rank.reliability_prior_mean` for a creator with no collaborations. A brand must be
+    /// able to tell a prior 0.8 from a measured one.
+    pub measured: bool,
     /// Its weight in the blend (weights sum to 1).
     pub weight: f64,
     /// `weight * value`; contributions sum to the score.

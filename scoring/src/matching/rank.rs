@@ -145,6 +145,8 @@ pub(crate) struct Scored {
     pub creator: CreatorId,
     pub score: f64,
     pub values: [f64; 6],
+    /// Which values are measured rather than stand-ins for missing data.
+    pub measured: [bool; 6],
     pub confidence: f64,
     pub existing: bool,
 }
@@ -211,8 +213,16 @@ fn check_filters(f: &MatchFilters) -> Result<()> {
     Ok(())
 }
 
-/// Component values other than proximity, and the data completeness behind them.
-fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> ([f64; 4], f64) {
+/// A creator's component values other than proximity and niche focus (content, LTV,
+/// P(active), reliability), which of them are measured rather than stand-ins, and the data
+/// completeness behind them.
+struct Attributes {
+    values: [f64; 4],
+    measured: [bool; 4],
+    completeness: f64,
+}
+
+fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> Attributes {
     let r = &config.rank;
     let unit = |x: Option<f64>| x.filter(|v| v.is_finite()).map(|v| v.clamp(0.0, 1.0));
     let content = unit(p.content_score.map(|s| s / 100.0));
@@ -229,22 +239,25 @@ fn attribute_values(p: &CreatorProfile, config: &MatchConfig) -> ([f64; 4], f64)
     } else {
         r.reliability_prior_mean
     };
-    let known = [content, ltv, active]
-        .iter()
-        .filter(|x| x.is_some())
-        .count() as f64;
+    let measured = [
+        content.is_some(),
+        ltv.is_some(),
+        active.is_some(),
+        p.collaborations_total > 0,
+    ];
+    let known = measured[..3].iter().filter(|&&m| m).count() as f64;
     let history = total / (total + k.max(1.0));
-    let completeness = (known + history) / 4.0;
     let or_missing = |x: Option<f64>| x.unwrap_or(r.missing_value);
-    (
-        [
+    Attributes {
+        values: [
             or_missing(content),
             or_missing(ltv),
             or_missing(active),
             reliability,
         ],
-        completeness,
-    )
+        measured,
+        completeness: (known + history) / 4.0,
+    }
 }
 
 /// The blend weights of a query, normalised: `weights.proximity` times the seed's graph share
@@ -347,7 +360,11 @@ pub(crate) fn rank(
         } else {
             0.0
         };
-        let ([content, ltv, active, reliability], completeness) = attribute_values(profile, config);
+        let Attributes {
+            values: [content, ltv, active, reliability],
+            measured: [content_known, ltv_known, active_known, history_known],
+            completeness,
+        } = attribute_values(profile, config);
         let values = [
             if best > 0.0 {
                 (corrected(p, wdeg, correction) / best).powf(config.rank.proximity_exponent)
@@ -371,6 +388,14 @@ pub(crate) fn rank(
             creator,
             score,
             values,
+            measured: [
+                true,
+                true,
+                content_known,
+                ltv_known,
+                active_known,
+                history_known,
+            ],
             confidence: 0.5 * certainty + 0.5 * completeness,
             existing: existing(u),
         });
@@ -432,16 +457,14 @@ fn to_page(
             score: s.score,
             components: Component::ALL
                 .iter()
-                .zip(
-                    values_of(graph, ranking, s, &mut niches)
-                        .iter()
-                        .zip(&ranking.weights),
-                )
-                .map(|(&component, (&value, &weight))| {
+                .zip(values_of(graph, ranking, s, &mut niches))
+                .zip(ranking.weights.iter().zip(s.measured))
+                .map(|((&component, value), (&weight, measured))| {
                     let contribution = weight * value;
                     ScoreComponent {
                         component,
                         value,
+                        measured,
                         weight,
                         contribution,
                         share: if s.score > 0.0 {

@@ -133,6 +133,9 @@ pub struct HysteresisConfig {
     pub grace_extension_days: u32,
     /// Overall points gained since the last official evaluation that count as improving (1).
     pub grace_min_improvement: f64,
+    /// Day of the month official evaluations are due (1, as Shopee's and LazMall's monthly
+    /// reviews); 1 to 28, so every month has it.
+    pub official_day_of_month: u32,
 }
 
 /// All tunables of the shop rating. `Default` gives the documented defaults.
@@ -222,6 +225,7 @@ impl Default for RatingConfig {
                 grace_days: 90,
                 grace_extension_days: 30,
                 grace_min_improvement: 1.0,
+                official_day_of_month: 1,
             },
             perks: PerksConfig::default(),
         }
@@ -342,6 +346,13 @@ impl RatingConfig {
             "hysteresis.grace_extension_days",
             f64::from(h.grace_extension_days),
         )?;
+        if !(1..=28).contains(&h.official_day_of_month) {
+            return Err(RatingError::InvalidConfigValue {
+                name: "hysteresis.official_day_of_month",
+                expected: "a day of the month from 1 to 28",
+                value: f64::from(h.official_day_of_month),
+            });
+        }
         for (name, v) in [
             ("hysteresis.far_below_margin", h.far_below_margin),
             ("hysteresis.grace_min_improvement", h.grace_min_improvement),
