@@ -331,7 +331,10 @@ impl ProspectScore {
             None => "no content views yet".to_owned(),
         };
         let sales = match s.ltv_rank {
-            Some(rank) => format!("predicted LTV above {:.0}% of the market", rank * 100.0),
+            Some(rank) => format!(
+                "predicted LTV in the top {:.0}% of the market",
+                (100.0 * (1.0 - rank)).ceil().clamp(1.0, 100.0)
+            ),
             None => format!("{} attributed orders", s.orders.max(0)),
         };
         let ecommerce = if s.ecommerce_capable {
@@ -339,11 +342,14 @@ impl ProspectScore {
         } else {
             "has not sold through content".to_owned()
         };
+        let followers = s.followers.max(0);
+        let audience = if followers > REACH_TARGET {
+            format!("{followers} followers (past the {REACH_TARGET} the programme recruits for)")
+        } else {
+            format!("{followers} followers")
+        };
         let mut parts = [
-            (
-                w.reach * self.reach,
-                format!("{} followers", s.followers.max(0)),
-            ),
+            (w.reach * self.reach, audience),
             (w.engagement * self.engagement, engagement),
             (w.sales * self.sales, sales),
             (w.ecommerce * self.ecommerce, ecommerce),
@@ -366,20 +372,38 @@ pub const PROSPECT_WEIGHTS: ProspectScore = ProspectScore {
     ecommerce: 0.15,
 };
 
-/// Followers at which reach saturates (log scale): a 10M account scores 1.
-const REACH_CAP: f64 = 10_000_000.0;
+/// Followers the programme recruits for (50k): mid-tier accounts, big enough to sell through
+/// content and small enough to onboard. Reach rises on a log scale to 1 here, then falls.
+pub const REACH_TARGET: i64 = 50_000;
+/// Followers at which reach is back to 0 (10M): accounts far past the target are established,
+/// usually agency-managed (the pyramid's top), and not what a scout recruits.
+const REACH_CEILING: f64 = 10_000_000.0;
 /// Engagement rate ((likes + comments + shares) / views) that scores one half.
 const ENGAGEMENT_HALF: f64 = 0.05;
 /// Attributed orders that score one half.
 const ORDERS_HALF: f64 = 20.0;
 
+/// How well a creator's audience fits the programme, 0..1: `ln(1 + f) / ln(1 + 50k)` up to
+/// [`REACH_TARGET`], then `1 - ln(f / 50k) / ln(10M / 50k)` down to 0 at 10M followers (a
+/// 500k account 0.57, a 2M one 0.30). Without the fall, the largest accounts ranked first by
+/// default, since they also lead on attributed orders and LTV.
+pub fn reach(followers: i64) -> f64 {
+    let f = followers.max(0) as f64;
+    let target = REACH_TARGET as f64;
+    if f <= target {
+        (1.0 + f).ln() / (1.0 + target).ln()
+    } else {
+        (1.0 - (f / target).ln() / (REACH_CEILING / target).ln()).max(0.0)
+    }
+}
+
 /// Ranks a creator as a prospect. Each part saturates so no single signal dominates:
-/// reach = ln(1 + followers) / ln(1 + 10M); engagement = r / (r + 5%) for the engagement rate
+/// reach as [`reach`]; engagement = r / (r + 5%) for the engagement rate
 /// r, or content score / 100 when known; sales = orders / (orders + 20), or the LTV rank when
 /// known; e-commerce = 1 when the creator has sold. The score is their weighted sum
 /// ([`PROSPECT_WEIGHTS`]).
 pub fn prospect_score(s: &ProspectSignals) -> ProspectScore {
-    let reach = ((1.0 + s.followers.max(0) as f64).ln() / (1.0 + REACH_CAP).ln()).min(1.0);
+    let reach = reach(s.followers);
     let engagement = match s.content_score {
         Some(score) => (score / 100.0).clamp(0.0, 1.0),
         None if s.views > 0 => {
@@ -623,12 +647,15 @@ mod tests {
             why.starts_with(&format!("score {:.2}: ", score.score)),
             "{why}"
         );
-        assert!(why.contains("52000 followers adds 0.20"), "{why}");
+        assert!(
+            why.contains("52000 followers (past the 50000 the programme recruits for) adds 0.30"),
+            "{why}"
+        );
         assert!(why.contains("content score 62 adds 0.19"), "{why}");
         assert!(why.contains("14 attributed orders adds 0.10"), "{why}");
         let reach = why.find("followers").unwrap();
-        let ecommerce = why.find("sells through content").unwrap();
-        assert!(reach < ecommerce, "0.20 before 0.15: {why}");
+        let engagement = why.find("content score").unwrap();
+        assert!(reach < engagement, "0.30 before 0.19: {why}");
     }
 
     #[test]
@@ -636,7 +663,7 @@ mod tests {
         let nothing = prospect_score(&ProspectSignals::default());
         assert_eq!(nothing.score, 0.0);
         let s = ProspectSignals {
-            followers: 10_000_000,
+            followers: REACH_TARGET,
             ecommerce_capable: true,
             views: 1000,
             likes: 30,
@@ -673,22 +700,51 @@ mod tests {
             ..raw
         };
         let p = prospect_score(&modelled);
+        assert!(
+            p.explain(&modelled)
+                .contains("predicted LTV in the top 10% of the market adds 0.23"),
+            "{}",
+            p.explain(&modelled)
+        );
+        let best = ProspectSignals {
+            ltv_rank: Some(0.998),
+            ..modelled
+        };
+        let why = prospect_score(&best).explain(&best);
+        assert!(why.contains("in the top 1% of the market"), "{why}");
         assert_eq!(p.engagement, 0.8);
         assert_eq!(p.sales, 0.9);
         assert_eq!(p.reach, prospect_score(&raw).reach);
     }
 
     #[test]
-    fn more_followers_never_lowers_the_score() {
+    fn reach_peaks_at_the_programmes_target_and_falls_for_established_accounts() {
         let mut last = -1.0;
-        for followers in [0, 10, 1_000, 100_000, 10_000_000, 50_000_000] {
-            let score = prospect_score(&ProspectSignals {
-                followers,
-                ..Default::default()
-            })
-            .score;
-            assert!(score >= last);
-            last = score;
+        for followers in [0, 10, 1_000, 10_000, REACH_TARGET] {
+            let r = reach(followers);
+            assert!(r > last, "{followers}: {r}");
+            last = r;
         }
+        assert!((reach(REACH_TARGET) - 1.0).abs() < 1e-12);
+        for followers in [100_000, 500_000, 2_000_000, 10_000_000] {
+            let r = reach(followers);
+            assert!(r < last, "{followers}: {r}");
+            last = r;
+        }
+        assert!((reach(500_000) - 0.5654).abs() < 1e-4);
+        assert!((reach(2_000_000) - 0.3038).abs() < 1e-4);
+        assert_eq!(reach(10_000_000), 0.0);
+        assert_eq!(reach(50_000_000), 0.0);
+        // A 2M account that sells well no longer outranks a 40k one that sells a little less.
+        let signals = |followers, ltv_rank| ProspectSignals {
+            followers,
+            ecommerce_capable: true,
+            content_score: Some(60.0),
+            ltv_rank: Some(ltv_rank),
+            ..Default::default()
+        };
+        let big = prospect_score(&signals(2_000_000, 0.99)).score;
+        let mid = prospect_score(&signals(40_000, 0.8)).score;
+        assert!(mid > big, "{mid} vs {big}");
     }
 }

@@ -65,7 +65,47 @@ async fn every_example_answers_with_its_roles_token(backend: Backend) {
         "the scout token is a seeded scout's: {me}"
     );
     honest_figures(&s).await;
+    prospects_page_and_fit_the_programme(&s).await;
     s.stop().await;
+}
+
+/// A scout pages through a market's prospects best first, without gaps or repeats, and the
+/// top of the list is the programme's mid-tier, not the largest accounts.
+async fn prospects_page_and_fit_the_programme(s: &TestServer) {
+    let admin = s.admin();
+    const PAGE: &str = "query($after: String) { prospectSuggestions(market: \"US\", first: 10,
+        after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { score creator { id followers } } } } }";
+    let (mut seen, mut after, mut last_score) = (Vec::new(), Value::Null, f64::INFINITY);
+    let mut top_followers = Vec::new();
+    let total = loop {
+        let page = s.ok(&admin, PAGE, json!({"after": after})).await["prospectSuggestions"].clone();
+        for edge in page["edges"].as_array().unwrap() {
+            let score = edge["node"]["score"].as_f64().unwrap();
+            assert!(
+                score <= last_score,
+                "best first: {score} after {last_score}"
+            );
+            last_score = score;
+            if top_followers.len() < 10 {
+                top_followers.push(edge["node"]["creator"]["followers"].as_i64().unwrap());
+            }
+            seen.push(edge["node"]["creator"]["id"].as_str().unwrap().to_owned());
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            break page["totalCount"].as_u64().unwrap() as usize;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    };
+    assert!(total > 10, "more than a page of prospects: {total}");
+    let unique: std::collections::HashSet<_> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (total, total));
+    top_followers.sort_unstable();
+    let median = top_followers[top_followers.len() / 2];
+    assert!(
+        median <= 4 * scoring::pipeline::REACH_TARGET,
+        "the top ten's median account has {median} followers: {top_followers:?}"
+    );
 }
 
 /// On a marketplace the size of the demo, the figures shown to brands say what they rest

@@ -203,7 +203,7 @@ async fn scopes_and_moves(backend: Backend) {
     let body = s
         .gql(
             Some(&scout_gb),
-            "{ prospectSuggestions(market: \"US\") { score } }",
+            "{ prospectSuggestions(market: \"US\") { totalCount } }",
             json!({}),
         )
         .await;
@@ -213,18 +213,20 @@ async fn scopes_and_moves(backend: Backend) {
     let suggested = s
         .ok(
             &scout_us,
-            "{ prospectSuggestions(market: \"US\") { creator { handle } score attributedOrders why } }",
+            "{ prospectSuggestions(market: \"US\") { totalCount
+               edges { node { creator { handle } score attributedOrders why } } } }",
             json!({}),
         )
         .await;
-    let handles: Vec<&str> = suggested["prospectSuggestions"]
+    let handles: Vec<&str> = suggested["prospectSuggestions"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["creator"]["handle"].as_str().unwrap())
+        .map(|p| p["node"]["creator"]["handle"].as_str().unwrap())
         .collect();
     assert_eq!(handles, ["barkbox_ben"]);
-    let first = &suggested["prospectSuggestions"][0];
+    assert_eq!(suggested["prospectSuggestions"]["totalCount"], 1);
+    let first = &suggested["prospectSuggestions"]["edges"][0]["node"];
     let why = first["why"].as_str().unwrap();
     assert!(
         why.starts_with(&format!("score {:.2}: ", first["score"].as_f64().unwrap()))
@@ -241,8 +243,8 @@ async fn scopes_and_moves(backend: Backend) {
             .map(|n| n["id"].clone())
             .unwrap()
     };
-    let filtered = "query($niche: ID, $min: Int, $max: Int) { prospectSuggestions(market: \"US\", nicheId: $niche, minFollowers: $min, maxFollowers: $max) { creator { handle } } }";
-    let count = |v: Json| v["prospectSuggestions"].as_array().unwrap().len();
+    let filtered = "query($niche: ID, $min: Int, $max: Int) { prospectSuggestions(market: \"US\", nicheId: $niche, minFollowers: $min, maxFollowers: $max) { edges { node { creator { handle } } } } }";
+    let count = |v: Json| v["prospectSuggestions"]["edges"].as_array().unwrap().len();
     let pets = s
         .ok(&scout_us, filtered, json!({"niche": category("pets")}))
         .await;

@@ -175,9 +175,12 @@ query ShopRating($shop: ID!) {
 const SCOUT_PROSPECTS: &str = "\
 query ScoutProspects($market: String!, $scout: ID!) {
   me { subject markets }
-  prospectSuggestions(market: $market, maxFollowers: 200000, first: 5) {
-    score reach engagement sales ecommerce attributedOrders
-    creator { handle followers ecommerceCapable }
+  prospectSuggestions(market: $market, first: 5) {
+    totalCount
+    edges { node {
+      score why reach engagement sales ecommerce attributedOrders
+      creator { handle followers ecommerceCapable }
+    } }
   }
   funnel(market: $market, scoutId: $scout) {
     entries

@@ -53,6 +53,48 @@ impl ConnectionFields {
     }
 }
 
+impl ConnectionFields {
+    /// Fields whose `totalCount` is already known (a ranking computed in memory).
+    pub fn known(total: u64) -> Self {
+        Self {
+            count: Arc::new(move || Box::pin(async move { Ok(total) })),
+        }
+    }
+}
+
+/// One page of a ranking computed in memory: `items` ordered by score descending, ties by id
+/// ascending (`key` gives both), paged by the same cursors as [`ranked`].
+pub fn ranked_in_memory<T, N: async_graphql::OutputType>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> (f64, i64),
+    first: Option<i32>,
+    after: Option<String>,
+    node: impl Fn(T) -> N,
+) -> ApiResult<Page<N>> {
+    let limit = page_size(first)? as usize;
+    let after = after.as_deref().map(decode_rank_cursor).transpose()?;
+    let start = after.map_or(0, |(at, last)| {
+        items.partition_point(|item| {
+            let (score, id) = key(item);
+            score > at || (score == at && id <= last)
+        })
+    });
+    let total = items.len();
+    let end = (start + limit).min(total);
+    let mut connection = Connection::with_additional_fields(
+        after.is_some(),
+        end < total,
+        ConnectionFields::known(total as u64),
+    );
+    connection
+        .edges
+        .extend(items.into_iter().skip(start).take(end - start).map(|item| {
+            let (score, id) = key(&item);
+            Edge::new(encode_rank_cursor(score, id), node(item))
+        }));
+    Ok(connection)
+}
+
 /// Encodes a position in a ranking (score, then id) as an opaque cursor; the score's bits
 /// keep it exact.
 pub fn encode_rank_cursor(score: f64, id: i64) -> String {
@@ -219,5 +261,36 @@ mod tests {
         assert!(page_size(Some(101)).is_err());
         assert!(page_size(Some(0)).is_err());
         assert_eq!(page_size(None).unwrap(), 20);
+    }
+
+    #[test]
+    fn an_in_memory_ranking_pages_through_ties_without_gaps_or_repeats() {
+        // Best first, ties by id: five items, two pairs of equal scores.
+        let items = vec![(0.9, 1), (0.7, 2), (0.7, 5), (0.5, 3), (0.5, 4)];
+        let page = |after: Option<String>| {
+            ranked_in_memory(
+                items.clone(),
+                |&(s, id)| (s, id),
+                Some(2),
+                after,
+                |(_, id)| id,
+            )
+            .unwrap()
+        };
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let p = page(after.clone());
+            assert_eq!(p.has_previous_page, after.is_some());
+            seen.extend(p.edges.iter().map(|e| e.node));
+            if !p.has_next_page {
+                break;
+            }
+            after = p.edges.last().map(|e| e.cursor.clone());
+        }
+        assert_eq!(seen, [1, 2, 5, 3, 4]);
+        assert!(
+            ranked_in_memory(items, |&(s, id)| (s, id), Some(101), None, |(_, id)| id).is_err()
+        );
     }
 }

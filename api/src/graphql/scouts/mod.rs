@@ -402,8 +402,9 @@ impl ScoutQuery {
     }
 
     /// Creators of a market not in an open pipeline entry there, best prospects first (see
-    /// `ProspectSuggestion.score`). At most 100.
+    /// `ProspectSuggestion.score`), ties by id; paged by `first` (at most 100) and `after`.
     #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[allow(clippy::too_many_arguments)] // one parameter per GraphQL argument
     async fn prospect_suggestions(
         &self,
         ctx: &Context<'_>,
@@ -412,21 +413,30 @@ impl ScoutQuery {
         min_followers: Option<i32>,
         max_followers: Option<i32>,
         first: Option<i32>,
-    ) -> Result<Vec<ProspectSuggestion>> {
+        after: Option<String>,
+    ) -> Result<Page<ProspectSuggestion>> {
         super::named::market(ctx, "market", &market).await?;
         caller(ctx)?.require_creator_market(&market)?;
         let niche_id = match &niche_id {
             Some(id) => Some(super::named::niche(ctx, "nicheId", id).await?),
             None => None,
         };
+        // A bad page is refused before the market is ranked.
+        super::pagination::page_size(first)?;
         let filter = suggest::Filter {
             market,
             niche_id,
             min_followers,
             max_followers,
-            first: super::pagination::page_size(first)? as usize,
         };
-        Ok(suggest::suggestions(db(ctx), &filter).await?)
+        let ranked = suggest::suggestions(db(ctx), &filter).await?;
+        Ok(super::pagination::ranked_in_memory(
+            ranked,
+            |s| (s.score, s.creator.0.id),
+            first,
+            after,
+            |s| s,
+        )?)
     }
 
     /// Funnel figures over the entries opened in [from, to) (either bound optional), for a

@@ -22,15 +22,15 @@ pub struct Filter {
     pub niche_id: Option<i64>,
     pub min_followers: Option<i32>,
     pub max_followers: Option<i32>,
-    /// How many to return.
-    pub first: usize,
 }
 
 /// A creator worth contacting, with the parts of its score.
 #[derive(SimpleObject)]
 pub struct ProspectSuggestion {
     pub creator: Creator,
-    /// 0..1: 30% reach (log followers, saturating at 10M), 30% engagement (the creator's
+    /// 0..1: 30% reach (how the audience fits the programme: rising on a log scale to 1 at
+    /// 50k followers, falling back to 0 at 10M, so established accounts do not lead), 30%
+    /// engagement (the creator's
     /// content score; before it is first scored, likes, comments and shares per view over its
     /// content, one half at 5%), 25% sales (attributed orders, one half at 20), 15%
     /// e-commerce capability. Once predicted, the creator's LTV percentile in the market
@@ -73,7 +73,7 @@ async fn ltv_ranks(db: &DatabaseConnection, market: &str) -> ApiResult<HashMap<i
     Ok(ranks)
 }
 
-/// The market's best prospects, best first (ties: more followers, then lower id).
+/// Every prospect of the market that passes the filter, best first (ties: lower id).
 pub async fn suggestions(
     db: &DatabaseConnection,
     filter: &Filter,
@@ -174,13 +174,7 @@ pub async fn suggestions(
             (c, score, attributed, score.explain(&signals))
         })
         .collect();
-    ranked.sort_by(|(a, sa, ..), (b, sb, ..)| {
-        sb.score
-            .total_cmp(&sa.score)
-            .then(b.followers.cmp(&a.followers))
-            .then(a.id.cmp(&b.id))
-    });
-    ranked.truncate(filter.first);
+    ranked.sort_by(|(a, sa, ..), (b, sb, ..)| sb.score.total_cmp(&sa.score).then(a.id.cmp(&b.id)));
     Ok(ranked
         .into_iter()
         .map(|(c, s, attributed, why)| ProspectSuggestion {
