@@ -401,7 +401,7 @@ impl LtvQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The market: its upper-case code, e.g. `US`.")] market: String,
         #[graphql(
-            desc = "Only creators in this niche (a leaf, or a category and its leaves), by its `id`."
+            desc = "Only creators in this niche, by its `id` (a category includes its leaves)."
         )]
         niche: Option<ID>,
         #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<

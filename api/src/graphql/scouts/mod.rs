@@ -386,7 +386,7 @@ impl ScoutQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Only this market (its upper-case code, e.g. `US`); scouts get only their markets."
+            desc = "Only entries of this market (its upper-case code, e.g. `US`); scouts get only their markets."
         )]
         market: Option<String>,
         #[graphql(desc = "Only entries in this state.")] state: Option<PipelineState>,
