@@ -51,14 +51,22 @@ macro_rules! string_enum {
 
 string_enum!(
     /// A short video or a live stream.
-    ContentKind { Video = "video", Live = "live" }
+    ContentKind {
+        /// A short video.
+        Video = "video",
+        /// A live stream.
+        Live = "live",
+    }
 );
 
 string_enum!(
     /// How useful a piece is to a buyer; strongly useful content converts 3.2x the average.
     ValueGrade {
+        /// Detailed tutorials and the like; scores higher than the other grades.
         StronglyUseful = "strongly_useful",
+        /// Product showcases.
         WeaklyUseful = "weakly_useful",
+        /// Pure entertainment.
         NotUseful = "not_useful",
     }
 );
@@ -66,37 +74,71 @@ string_enum!(
 string_enum!(
     /// Who caused a cancellation, a return or a late delivery: only seller faults count
     /// against a shop's rating.
-    Fault { Seller = "seller", Buyer = "buyer", Carrier = "carrier", Platform = "platform" }
+    Fault {
+        /// The shop.
+        Seller = "seller",
+        /// The buyer.
+        Buyer = "buyer",
+        /// The delivery carrier.
+        Carrier = "carrier",
+        /// The marketplace itself.
+        Platform = "platform",
+    }
 );
 
 string_enum!(
     /// Where a brand-creator collaboration stands.
     CollaborationStatus {
+        /// Offered, not started.
         Proposed = "proposed",
+        /// Under way.
         Active = "active",
+        /// Ended as agreed.
         Completed = "completed",
+        /// Called off.
         Cancelled = "cancelled",
     }
 );
 
 string_enum!(
     /// What a moderation violation was raised against.
-    SubjectKind { Content = "content", Creator = "creator", Shop = "shop" }
+    SubjectKind {
+        /// A piece of content.
+        Content = "content",
+        /// A creator account.
+        Creator = "creator",
+        /// A shop.
+        Shop = "shop",
+    }
 );
 
 string_enum!(
     /// How serious a violation is; a severe upheld one zeroes a content score.
-    Severity { Minor = "minor", Major = "major", Severe = "severe" }
+    Severity {
+        /// A few points off content scores (2 off a creator's, by default).
+        Minor = "minor",
+        /// More points off content scores (8 off a creator's, by default).
+        Major = "major",
+        /// Zeroes the piece's score and freezes its distribution (25 points off a creator's, by
+        /// default).
+        Severe = "severe",
+    }
 );
 
 string_enum!(
     /// A creator's place in the scout programme's onboarding pipeline.
     PipelineState {
+        /// Added by a scout, not yet contacted.
         Prospect = "prospect",
+        /// The scout has reached out.
         Contacted = "contacted",
+        /// Being onboarded.
         Onboarding = "onboarding",
+        /// In the programme: the end of the funnel.
         Certified = "certified",
+        /// Not a fit, or declined, before certification; final.
         Rejected = "rejected",
+        /// Left the programme after certification; final.
         Churned = "churned",
     }
 );
@@ -120,5 +162,12 @@ string_enum!(
 string_enum!(
     /// The cohort a content score's percentiles were taken in, most specific first: the niche
     /// backs off to its parent, then to the market, when it has too few peers.
-    CohortLevel { Niche = "niche", ParentNiche = "parent_niche", Market = "market" }
+    CohortLevel {
+        /// The piece's own niche, in its market.
+        Niche = "niche",
+        /// The niche's parent category, in its market.
+        ParentNiche = "parent_niche",
+        /// The whole market.
+        Market = "market",
+    }
 );

@@ -22,14 +22,19 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum RatingTier {
+    /// Best: every metric at the top-tier standard, with enough orders and age.
     #[sea_orm(string_value = "s")]
     S,
+    /// Good: no metric under the platform minimum.
     #[sea_orm(string_value = "a")]
     A,
+    /// Baseline.
     #[sea_orm(string_value = "b")]
     B,
+    /// Below the B threshold, or in breach.
     #[sea_orm(string_value = "c")]
     C,
+    /// Too few orders in the eligibility window to be rated (not "worse than C").
     #[sea_orm(string_value = "unrated")]
     Unrated,
 }
@@ -41,8 +46,10 @@ pub enum RatingTier {
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum EvaluationKind {
+    /// The monthly evaluation, which moves the tier.
     #[sea_orm(string_value = "official")]
     Official,
+    /// The daily projection: the tier an official evaluation would set that day.
     #[sea_orm(string_value = "projected")]
     Projected,
 }

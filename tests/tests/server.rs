@@ -413,6 +413,83 @@ fn schema_file_matches_the_live_sdl() {
     );
 }
 
+/// Every type, field, argument, input field and enum value of the schema says what it means,
+/// so GraphiQL's docs and the SDL are a reference. async-graphql's connection types (the ones
+/// with `pageInfo`) take no type description (their fields have theirs); the built-in
+/// introspection types and scalars are not ours.
+#[test]
+fn every_type_field_and_argument_is_described() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let described = |d: &Option<async_graphql::Positioned<String>>| {
+        d.as_ref().is_some_and(|d| !d.node.trim().is_empty())
+    };
+    let doc =
+        async_graphql::parser::parse_schema(flywheel::graphql::sdl()).expect("the SDL parses");
+    let mut missing = Vec::new();
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else {
+            continue;
+        };
+        let t = t.node;
+        let name = t.name.node.as_str();
+        if name.starts_with("__") || ["Int", "Float", "String", "Boolean", "ID"].contains(&name) {
+            continue;
+        }
+        let connection = matches!(&t.kind, TypeKind::Object(o)
+            if o.fields.iter().any(|f| f.node.name.node == "pageInfo"));
+        if !described(&t.description) && !connection {
+            missing.push(name.to_string());
+        }
+        match &t.kind {
+            TypeKind::Object(o) => fields(name, &o.fields, &described, &mut missing),
+            TypeKind::Interface(i) => fields(name, &i.fields, &described, &mut missing),
+            TypeKind::InputObject(i) => missing.extend(
+                i.fields
+                    .iter()
+                    .filter(|f| !described(&f.node.description))
+                    .map(|f| format!("{name}.{}", f.node.name.node)),
+            ),
+            TypeKind::Enum(e) => missing.extend(
+                e.values
+                    .iter()
+                    .filter(|v| !described(&v.node.description))
+                    .map(|v| format!("{name}.{}", v.node.value.node)),
+            ),
+            TypeKind::Scalar | TypeKind::Union(_) => {}
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} schema items have no description; give each a `///` doc comment (a resolver's \
+         argument takes `#[graphql(desc = \"...\")]`):\n  {}",
+        missing.len(),
+        missing.join("\n  ")
+    );
+}
+
+/// Adds to `missing` each field of `ty` without a description, as `Type.field`, and each
+/// argument without one, as `Type.field(arg)`.
+fn fields(
+    ty: &str,
+    fields: &[async_graphql::Positioned<async_graphql::parser::types::FieldDefinition>],
+    described: &impl Fn(&Option<async_graphql::Positioned<String>>) -> bool,
+    missing: &mut Vec<String>,
+) {
+    for f in fields {
+        let field = f.node.name.node.as_str();
+        if !described(&f.node.description) {
+            missing.push(format!("{ty}.{field}"));
+        }
+        missing.extend(
+            f.node
+                .arguments
+                .iter()
+                .filter(|a| !described(&a.node.description))
+                .map(|a| format!("{ty}.{field}({})", a.node.name.node)),
+        );
+    }
+}
+
 /// Query abuse is refused by the admission check, before validation or any resolver, whoever
 /// sends it: the documents below would each hold a core for seconds to hours if they ran.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

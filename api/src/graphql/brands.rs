@@ -9,32 +9,39 @@ use super::scalars::id;
 use crate::auth::Role::{Admin, Brand as BrandRole};
 use crate::auth::{RoleGuard, caller};
 use crate::error::ApiError;
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{brand, brand_market, brand_niche, collaboration, market, niche};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
-/// A brand.
+/// A brand: sells through shops and works with creators.
+#[derive(Description)]
 pub struct Brand(pub brand::Model);
 
 /// One of a brand's niches and its weight in the brand's catalogue.
 #[derive(SimpleObject)]
 pub struct BrandNiche {
+    /// The niche.
     pub niche: Niche,
+    /// Its weight in the brand's catalogue, in (0, 1]; a brand's weights add up to at most 1.
     pub weight: f64,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Brand {
+    /// The brand's id in Flywheel: what `brand(id:)` takes (not the client's `externalId`).
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+    /// The client's own key for the brand, as sent to `upsertBrands`.
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The brand's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// When Flywheel first stored the brand.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -65,7 +72,12 @@ impl Brand {
     async fn collaborations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Collaboration>> {
         caller(ctx)?.require_brand(self.0.id)?;
@@ -88,8 +100,16 @@ impl Brand {
     async fn creator_matches(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Which creators may match; when omitted, any the brand has not worked with yet."
+        )]
         filter: Option<super::matching::MatchFilter>,
     ) -> Result<super::matching::MatchConnection> {
         super::matching::creator_matches(ctx, self.0.id, first, after, filter).await
@@ -99,7 +119,7 @@ impl Brand {
 /// Which brands to list.
 #[derive(InputObject, Default)]
 pub struct BrandFilter {
-    /// Brands selling in this market.
+    /// Brands selling in this market: its upper-case code, e.g. `US`.
     pub market: Option<String>,
 }
 
@@ -114,7 +134,13 @@ impl BrandQuery {
     async fn brand(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The brand's `id`, as reads return it; give this or `externalId`, not both."
+        )]
         id: Option<ID>,
+        #[graphql(
+            desc = "The client's key for the brand, as sent to `upsertBrands`; give this or `id`, not both."
+        )]
         external_id: Option<String>,
     ) -> Result<Brand> {
         let key = Key::of(id, external_id)?;
@@ -135,9 +161,14 @@ impl BrandQuery {
     async fn brands(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
-        filter: Option<BrandFilter>,
+        #[graphql(desc = "Which brands to list; all when omitted.")] filter: Option<BrandFilter>,
     ) -> Result<Page<Brand>> {
         let mut select = brand::Entity::find();
         if let Some(market) = filter.and_then(|f| f.market) {

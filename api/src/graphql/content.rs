@@ -8,13 +8,14 @@ use super::products::Product;
 use super::scalars::{Long, id};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, ValueGrade};
 use entities::{content, content_product, content_score, creator, niche, product};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 /// A video or a live stream.
+#[derive(Description)]
 pub struct Content(pub content::Model);
 
 /// Whether the caller may read a piece: one of a creator it may read, and for brands public
@@ -47,35 +48,50 @@ pub fn removed_pieces() -> sea_orm::sea_query::SelectStatement {
 /// The engagement of a video (for live streams, views are unique viewers).
 #[derive(SimpleObject)]
 pub struct VideoMetrics {
+    /// Times the piece was shown.
     pub impressions: Long,
+    /// Views (for live streams: unique viewers).
     pub views: Long,
+    /// Views watched to the end.
     pub completions: Long,
+    /// Mean watch time per view, in seconds.
     pub avg_watch_seconds: f64,
+    /// Likes.
     pub likes: Long,
+    /// Comments.
     pub comments: Long,
+    /// Shares.
     pub shares: Long,
 }
 
 /// What only a live stream has.
 #[derive(SimpleObject)]
 pub struct LiveMetrics {
+    /// Length of the stream, in seconds.
     pub duration_seconds: i64,
+    /// Mean concurrent viewers.
     pub avg_viewers: f64,
+    /// Most concurrent viewers.
     pub peak_viewers: i64,
+    /// Orders placed through the stream.
     pub orders: i64,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Content {
+    /// The piece's id in Flywheel: what `content(id:)` takes (not the client's `externalId`).
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+    /// The client's own key for the piece, as sent to `upsertContent`.
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// A video or a live stream.
     async fn kind(&self) -> ContentKind {
         self.0.kind
     }
+    /// The piece's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -83,6 +99,7 @@ impl Content {
     async fn value_grade(&self) -> ValueGrade {
         self.0.value_grade
     }
+    /// When the piece was published.
     async fn published_at(&self) -> DateTime<Utc> {
         self.0.published_at
     }
@@ -90,6 +107,7 @@ impl Content {
     async fn metrics_at(&self) -> Option<DateTime<Utc>> {
         self.0.metrics_at
     }
+    /// Engagement as last reported (all zero before the first report).
     async fn metrics(&self) -> VideoMetrics {
         let c = &self.0;
         VideoMetrics {
@@ -112,11 +130,13 @@ impl Content {
             orders: c.live_orders.unwrap_or_default(),
         })
     }
+    /// The niche the piece is in.
     async fn niche(&self, ctx: &Context<'_>) -> Result<Niche> {
         Ok(load_required::<niche::Entity, i64>(ctx, self.0.niche_id)
             .await?
             .into())
     }
+    /// The creator who published it.
     async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
         Ok(Creator(
             load_required::<creator::Entity, i64>(ctx, self.0.creator_id).await?,
@@ -149,7 +169,13 @@ impl ContentQuery {
     async fn content(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The piece's `id`, as reads return it; give this or `externalId`, not both."
+        )]
         id: Option<ID>,
+        #[graphql(
+            desc = "The client's key for the piece, as sent to `upsertContent`; give this or `id`, not both."
+        )]
         external_id: Option<String>,
     ) -> Result<Content> {
         let key = Key::of(id, external_id)?;

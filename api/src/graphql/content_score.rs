@@ -8,7 +8,7 @@ use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::content::ContentScoring;
 use crate::error::ApiError;
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
 use entities::{content, content_score, creator_content_score, niche};
@@ -18,6 +18,7 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 /// The score of one piece, as stored by the last rescoring.
+#[derive(Description)]
 pub struct ContentScore {
     row: content_score::Model,
     explanation: OnceCell<Option<Explanation>>,
@@ -85,12 +86,15 @@ pub struct TrafficPool {
 pub struct ScoreComponent {
     /// Creator-facing name, e.g. "comment rate".
     pub name: String,
+    /// The piece's raw value: a rate per view, seconds, or orders per thousand viewers.
     pub rate: f64,
     /// The rate as a creator reads it, e.g. "1.4%" or "23 s".
     pub display_rate: String,
     /// Percentile in the cohort (0-100).
     pub percentile: f64,
+    /// The component's weight in the base score (a kind's four weights sum to 1).
     pub weight: f64,
+    /// Points it adds to the base score: `weight * percentile`.
     pub points: f64,
     /// The cohort the percentile was taken in.
     pub cohort_level: CohortLevel,
@@ -103,11 +107,13 @@ pub struct ScoreComponent {
 pub struct Improvement {
     /// The component to improve; null for advice not tied to one (e.g. the value grade).
     pub component: Option<String>,
+    /// The percentile to reach (0-100); null for advice not tied to a component.
     pub target_percentile: Option<f64>,
     /// The rate that reaches the target percentile in today's cohort.
     pub target_rate: Option<f64>,
     /// Points the change adds.
     pub gain: f64,
+    /// The suggestion in words.
     pub text: String,
 }
 
@@ -119,7 +125,7 @@ fn level(l: scoring::content::CohortLevel) -> CohortLevel {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl ContentScore {
     /// 0-100; null while the piece has no views yet.
     async fn total(&self) -> Option<f64> {
@@ -161,6 +167,7 @@ impl ContentScore {
     async fn config_version(&self) -> i64 {
         self.row.config_version
     }
+    /// When the piece was last scored.
     async fn scored_at(&self) -> DateTime<Utc> {
         self.row.scored_at
     }
@@ -235,7 +242,9 @@ pub struct AggregateContentScore {
     pub penalty: f64,
     /// 0-1: the share of the score resting on the pieces themselves.
     pub confidence: f64,
+    /// Version of the content configuration that made the score.
     pub config_version: i64,
+    /// When the score was computed (for a shop: now, as it is computed on read).
     pub scored_at: DateTime<Utc>,
 }
 
@@ -292,10 +301,20 @@ impl ContentScoreQuery {
     async fn top_content(
         &self,
         ctx: &Context<'_>,
-        market: String,
+        #[graphql(desc = "The market: its upper-case code, e.g. `US`.")] market: String,
+        #[graphql(
+            desc = "Only content in this niche, by its `id` (a category includes its leaves)."
+        )]
         niche: Option<ID>,
-        kind: Option<ContentKind>,
-        first: Option<i32>,
+        #[graphql(desc = "Only videos or only live streams; both when omitted.")] kind: Option<
+            ContentKind,
+        >,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Content>> {
         super::named::market(ctx, "market", &market).await?;

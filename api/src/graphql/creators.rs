@@ -9,37 +9,43 @@ use super::scalars::id;
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{content, creator, creator_niche, market, niche};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 /// A creator account in one market.
+#[derive(Description)]
 pub struct Creator(pub creator::Model);
 
 /// One of a creator's niches and the share of its content there.
 #[derive(SimpleObject)]
 pub struct CreatorNiche {
+    /// The niche.
     pub niche: Niche,
     /// Share of the creator's content in this niche, 0..1.
     pub share: f64,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Creator {
+    /// The creator's id in Flywheel: what `creator(id:)` takes (not the client's `externalId`).
     async fn id(&self) -> ID {
         id(self.0.id)
     }
-    /// The id the ingesting client gave.
+    /// The client's own key for the creator, as sent to `upsertCreators`.
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The account's handle on the platform.
     async fn handle(&self) -> &str {
         &self.0.handle
     }
+    /// The name the account shows.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
+    /// Follower count, as last ingested.
     async fn followers(&self) -> i64 {
         self.0.followers
     }
@@ -51,9 +57,11 @@ impl Creator {
     async fn ecommerce_capable(&self) -> bool {
         self.0.ecommerce_capable
     }
+    /// When Flywheel first stored the creator.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// The market the account is in.
     async fn market(&self, ctx: &Context<'_>) -> Result<Market> {
         Ok(
             load_required::<market::Entity, String>(ctx, self.0.market_code.clone())
@@ -93,7 +101,12 @@ impl Creator {
     async fn content(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Content>> {
         let mut select = content::Entity::find().filter(content::Column::CreatorId.eq(self.0.id));
@@ -117,8 +130,16 @@ impl Creator {
     async fn ltv(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "crate::ltv::DEFAULT_HORIZON_DAYS")] horizon_days: i32,
-        #[graphql(default_with = "crate::ltv::DEFAULT_DISCOUNT_RATE")] discount_rate: f64,
+        #[graphql(
+            default_with = "crate::ltv::DEFAULT_HORIZON_DAYS",
+            desc = "Days ahead to predict over: 1 to 3650, 365 when omitted."
+        )]
+        horizon_days: i32,
+        #[graphql(
+            default_with = "crate::ltv::DEFAULT_DISCOUNT_RATE",
+            desc = "Yearly discount rate as a fraction (0.1 is 10%): 0 to 10, 0.1 when omitted."
+        )]
+        discount_rate: f64,
     ) -> Result<super::ltv::CreatorLtv> {
         super::ltv::creator_ltv(ctx, &self.0, horizon_days, discount_rate).await
     }
@@ -128,8 +149,14 @@ impl Creator {
     async fn lookalikes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Which creators may match; when omitted, any but this one.")]
         filter: Option<super::matching::MatchFilter>,
     ) -> Result<super::matching::MatchConnection> {
         super::matching::lookalikes(ctx, self.0.id, first, after, filter).await
@@ -139,12 +166,16 @@ impl Creator {
 /// Which creators to list.
 #[derive(InputObject, Default)]
 pub struct CreatorFilter {
-    /// Market code, e.g. `US`. Scouts are limited to their markets.
+    /// Creators in this market: its upper-case code, e.g. `US`. Scouts get only their markets.
     pub market: Option<String>,
     /// Creators with this niche (a leaf niche or a parent category).
     pub niche_id: Option<ID>,
+    /// Creators with at least this many followers.
     pub min_followers: Option<i32>,
+    /// Creators with at most this many followers (not below `minFollowers`).
     pub max_followers: Option<i32>,
+    /// `true`: only creators who have sold through content; `false`: only those who have not;
+    /// omitted: either.
     pub ecommerce_capable: Option<bool>,
 }
 
@@ -160,7 +191,13 @@ impl CreatorQuery {
     async fn creator(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The creator's `id`, as reads return it; give this or `externalId`, not both."
+        )]
         id: Option<ID>,
+        #[graphql(
+            desc = "The client's key for the creator, as sent to `upsertCreators`; give this or `id`, not both."
+        )]
         external_id: Option<String>,
     ) -> Result<Creator> {
         let key = Key::of(id, external_id)?;
@@ -178,8 +215,14 @@ impl CreatorQuery {
     async fn creators(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Which creators to list; all the caller may see when omitted.")]
         filter: Option<CreatorFilter>,
     ) -> Result<Page<Creator>> {
         let filter = filter.unwrap_or_default();

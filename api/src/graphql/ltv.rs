@@ -15,7 +15,7 @@ use crate::ltv::history::{self, Scope, SellingHistory};
 use crate::ltv::{DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, predictor};
 use crate::rating::view::date_of;
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Description, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{creator, creator_ltv, ltv_market_model};
 use scoring::rating::Day;
@@ -77,9 +77,11 @@ fn kind_of(code: &str) -> ApiResult<LtvModelKind> {
 /// The model behind a prediction.
 #[derive(SimpleObject, Clone)]
 pub struct LtvModelInfo {
+    /// The count model the prediction used.
     pub kind: LtvModelKind,
     /// The market had too little data and uses the platform-wide fit.
     pub borrowed_from_global: bool,
+    /// When the model was fitted.
     pub fitted_at: DateTime<Utc>,
 }
 
@@ -89,7 +91,9 @@ pub struct LtvModelInfo {
 /// value, not the creator's actual future sales, which vary more.
 #[derive(SimpleObject, Clone)]
 pub struct LtvInterval {
+    /// Lower end of the range.
     pub low: Money,
+    /// Upper end of the range.
     pub high: Money,
     /// Two-sided level of the parameters' part, e.g. 0.9.
     pub level: f64,
@@ -104,6 +108,7 @@ pub struct LtvInterval {
 /// day yet, no model fitted for its market), every figure is null and `reason` says why.
 #[derive(SimpleObject, Clone, Default)]
 pub struct CreatorLtv {
+    /// Days ahead the prediction covers.
     pub horizon_days: i32,
     /// Annual discount rate applied to future sales.
     pub discount_rate: f64,
@@ -119,9 +124,12 @@ pub struct CreatorLtv {
     pub expected_gmv: Option<Money>,
     /// Expected GMV over the horizon discounted at `discountRate`.
     pub ltv: Option<Money>,
+    /// Where `ltv` lies given the model's uncertainty; null without a prediction, or when the
+    /// fit gave no uncertainty for its parameters.
     pub interval: Option<LtvInterval>,
     /// Day of the selling history the prediction is based on.
     pub as_of: Option<NaiveDate>,
+    /// The market model the prediction used; null without a prediction.
     pub model: Option<LtvModelInfo>,
 }
 
@@ -248,28 +256,38 @@ pub async fn creator_ltv(
 pub struct LtvCalibrationBucket {
     /// Repeat selling days before the holdout (the last bucket: this many or more).
     pub frequency: u32,
+    /// Creators in the bucket.
     pub creators: u64,
+    /// Their mean selling days in the holdout period.
     pub actual_mean: f64,
+    /// The mean the model predicted for them.
     pub predicted_mean: f64,
 }
 
 /// How well the count model predicted a holdout period it was not fitted on.
 #[derive(SimpleObject)]
 pub struct LtvCalibration {
+    /// Length of the holdout period, in days.
     pub holdout_days: i32,
+    /// Creators seen before the holdout period.
     pub creators: u64,
+    /// Mean squared error of BG/NBD's per-creator holdout predictions (selling days).
     pub bgnbd_mean_squared_error: f64,
+    /// The same for modified BG/NBD; the variant with the lower one is chosen.
     pub modified_bgnbd_mean_squared_error: f64,
     /// Correlation of predicted and actual holdout selling days per creator.
     pub correlation: f64,
+    /// Predicted and actual means, creators grouped by selling days before the holdout.
     pub buckets: Vec<LtvCalibrationBucket>,
 }
 
 /// A market's fitted LTV model.
+#[derive(Description)]
 pub struct LtvMarketModel(ltv_market_model::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl LtvMarketModel {
+    /// The count model the market uses, chosen on the holdout period.
     async fn kind(&self) -> Result<LtvModelKind> {
         Ok(kind_of(&self.0.kind)?)
     }
@@ -281,10 +299,11 @@ impl LtvMarketModel {
     async fn alpha(&self) -> f64 {
         self.0.alpha
     }
-    /// Shapes of the distribution of the probability to stop after a selling day.
+    /// First shape of the distribution of the probability to stop after a selling day.
     async fn a(&self) -> f64 {
         self.0.a
     }
+    /// Second shape of that distribution.
     async fn b(&self) -> f64 {
         self.0.b
     }
@@ -292,10 +311,11 @@ impl LtvMarketModel {
     async fn p(&self) -> f64 {
         self.0.p
     }
-    /// Gamma-Gamma shape and scale (minor units) of the creators' mean values.
+    /// Gamma-Gamma shape of the creators' mean values.
     async fn q(&self) -> f64 {
         self.0.q
     }
+    /// Gamma-Gamma scale of the creators' mean values, in minor units of the market's currency.
     async fn v(&self) -> f64 {
         self.0.v
     }
@@ -315,9 +335,11 @@ impl LtvMarketModel {
     async fn repeat_creators(&self) -> i64 {
         self.0.repeat_creators
     }
+    /// Whether the fit converged.
     async fn converged(&self) -> bool {
         self.0.converged
     }
+    /// The market had too little data and uses the platform-wide fit.
     async fn borrowed_from_global(&self) -> bool {
         self.0.borrowed_from_global
     }
@@ -328,12 +350,15 @@ impl LtvMarketModel {
             currency: self.0.currency.clone(),
         }
     }
+    /// Day of the selling histories the model was fitted on.
     async fn as_of(&self) -> NaiveDate {
         date_of(self.0.as_of)
     }
+    /// When the model was fitted.
     async fn fitted_at(&self) -> DateTime<Utc> {
         self.0.fitted_at
     }
+    /// How well the count model predicted a holdout period it was not fitted on.
     async fn calibration(&self) -> Result<LtvCalibration> {
         let c = crate::ltv::stored_calibration(&self.0)?;
         Ok(LtvCalibration {
@@ -381,9 +406,17 @@ impl LtvQuery {
     async fn top_creators_by_ltv(
         &self,
         ctx: &Context<'_>,
-        market: String,
+        #[graphql(desc = "The market: its upper-case code, e.g. `US`.")] market: String,
+        #[graphql(
+            desc = "Only creators in this niche, by its `id` (a category includes its leaves)."
+        )]
         niche: Option<ID>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Creator>> {
         super::named::market(ctx, "market", &market).await?;

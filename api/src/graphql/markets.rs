@@ -11,8 +11,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct Market {
-    /// ISO 3166 alpha-2 code.
+    /// ISO 3166 alpha-2 code, upper case (e.g. `US`): what `market` arguments take.
     pub code: String,
+    /// The market's name.
     pub name: String,
     /// ISO 4217 currency of every amount in this market.
     pub currency: String,
@@ -35,8 +36,11 @@ impl From<market::Model> for Market {
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct Niche {
+    /// The niche's id: what `niches(parentId:)` and niche filters take.
     pub id: ID,
+    /// Stable identifier, e.g. `dog-food`: what ingest names the niche by.
     pub slug: String,
+    /// The niche's name.
     pub name: String,
     #[graphql(skip)]
     pub parent_id: Option<i64>,
@@ -83,7 +87,11 @@ impl MarketQuery {
 
     /// One market by code.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
-    async fn market(&self, ctx: &Context<'_>, code: String) -> Result<Market> {
+    async fn market(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The market's code: upper case, e.g. `US`.")] code: String,
+    ) -> Result<Market> {
         Ok(load::<market::Entity, String>(ctx, code.clone())
             .await?
             .ok_or_else(|| crate::error::ApiError::NotFound(format!("no market {code}")))?
@@ -92,7 +100,12 @@ impl MarketQuery {
 
     /// The niche taxonomy: categories when `parentId` is omitted, else that category's leaves.
     #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
-    async fn niches(&self, ctx: &Context<'_>, parent_id: Option<ID>) -> Result<Vec<Niche>> {
+    async fn niches(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A category's `id`: list its leaves. Omitted: list the categories.")]
+        parent_id: Option<ID>,
+    ) -> Result<Vec<Niche>> {
         let filter = match &parent_id {
             Some(pid) => niche::Column::ParentId.eq(super::scalars::parse_id("parentId", pid)?),
             None => niche::Column::ParentId.is_null(),

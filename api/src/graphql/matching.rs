@@ -9,7 +9,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::matching::{Matching, Seed};
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, Enum, ID, InputObject, Object, Result, SimpleObject};
 use entities::creator;
 use scoring::matching::{
     self as m, Audience, Component, Cursor, MatchFilters, PageRequest, PageStart,
@@ -19,12 +19,14 @@ use std::sync::Arc;
 /// Which creators a match query may return. Every field is optional; none means "any".
 #[derive(InputObject, Default)]
 pub struct MatchFilter {
-    /// Creator's market code, e.g. `US`.
+    /// Creators in this market: its upper-case code, e.g. `US`.
     pub market: Option<String>,
     /// Creators with content in this niche (a leaf, or a category and its leaves).
     pub niche_id: Option<ID>,
+    /// Creators with at least this many followers (>= 0).
     pub min_followers: Option<i64>,
-    /// Cap the audience to find niche creators rather than the biggest ones.
+    /// Creators with at most this many followers (>= 0): to find niche creators rather than
+    /// the biggest ones.
     pub max_followers: Option<i64>,
     /// `true`: only creators who can sell; `false` or omitted: no constraint.
     pub ecommerce_capable: Option<bool>,
@@ -70,6 +72,7 @@ impl From<Component> for MatchComponentName {
 /// One component of a match's score.
 #[derive(SimpleObject)]
 pub struct MatchComponent {
+    /// Which part of the score this is.
     pub name: MatchComponentName,
     /// The component's value, 0..1.
     pub value: f64,
@@ -84,14 +87,16 @@ pub struct MatchComponent {
 }
 
 /// A ranked creator: its score, what the score is made of, and why it is here.
+#[derive(Description)]
 pub struct CreatorMatch {
     item: m::CreatorMatch,
     /// Redacted for the caller by `Matching::rank`.
     explanation: Vec<String>,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl CreatorMatch {
+    /// The matched creator.
     async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
         let row = load_required::<creator::Entity, i64>(ctx, self.item.creator.0 as i64).await?;
         Ok(Creator(row))

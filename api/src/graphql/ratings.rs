@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::rating::view::{
     DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, date_of, scoring_tier,
 };
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::shop_rating::{EvaluationKind, RatingTier};
 use entities::{shop, shop_rating, shop_rating_evaluation};
@@ -51,9 +51,10 @@ fn dimensions(shop_id: i64, scores: [f64; 3], metrics: &str) -> ApiResult<Vec<Di
 }
 
 /// A shop's rating as of its latest evaluation.
+#[derive(Description)]
 pub struct ShopRating(shop_rating::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ShopRating {
     /// The official tier in force.
     async fn tier(&self) -> RatingTier {
@@ -146,13 +147,16 @@ impl ShopRating {
 }
 
 /// One stored evaluation, as it was computed.
+#[derive(Description)]
 pub struct RatingEvaluation(shop_rating_evaluation::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl RatingEvaluation {
+    /// The evaluation's id.
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+    /// Official (monthly, moves the tier) or projected (daily).
     async fn kind(&self) -> EvaluationKind {
         self.0.kind
     }
@@ -160,6 +164,7 @@ impl RatingEvaluation {
     async fn as_of(&self) -> NaiveDate {
         date_of(self.0.as_of)
     }
+    /// When it was computed.
     async fn evaluated_at(&self) -> DateTime<Utc> {
         self.0.evaluated_at
     }
@@ -179,9 +184,11 @@ impl RatingEvaluation {
     async fn qualified_tier(&self) -> RatingTier {
         self.0.qualified_tier
     }
+    /// Overall score, 0-100.
     async fn overall(&self) -> f64 {
         self.0.overall
     }
+    /// Content quality, product experience and fulfilment service, with their metrics.
     async fn dimensions(&self) -> Result<Vec<DimensionView>> {
         let m = &self.0;
         Ok(dimensions(
@@ -194,6 +201,7 @@ impl RatingEvaluation {
     async fn reasons(&self) -> Result<Vec<String>> {
         Ok(parse("reasons", self.0.shop_id, &self.0.reasons)?)
     }
+    /// Fingerprint of the rating configuration used.
     async fn config_version(&self) -> &str {
         &self.0.config_version
     }
@@ -232,8 +240,11 @@ pub async fn history(
 /// Shops of one market and official tier (shops never evaluated count as Unrated).
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct TierCount {
+    /// The market's code.
     pub market: String,
+    /// The official tier.
     pub tier: RatingTier,
+    /// Shops of the market in that tier.
     pub shops: i64,
 }
 
@@ -248,9 +259,15 @@ impl RatingQuery {
     async fn shops_by_tier(
         &self,
         ctx: &Context<'_>,
-        market: String,
+        #[graphql(desc = "The market: its upper-case code, e.g. `US`.")] market: String,
+        #[graphql(desc = "The official tier; `UNRATED` includes shops never evaluated.")]
         tier: RatingTier,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Shop>> {
         super::named::market(ctx, "market", &market).await?;
@@ -286,6 +303,9 @@ impl RatingQuery {
     async fn tier_distribution(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this market (its upper-case code, e.g. `US`); every market when omitted."
+        )]
         market: Option<String>,
     ) -> Result<Vec<TierCount>> {
         let tier_col = (shop_rating::Entity, shop_rating::Column::Tier);

@@ -6,7 +6,9 @@ use async_graphql::{ID, SimpleObject};
 /// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Money {
+    /// The amount in minor units: 1999 is 19.99 USD (for a currency with cents).
     pub amount_minor: Long,
+    /// ISO 4217 currency code, e.g. `USD`.
     pub currency: String,
 }
 

@@ -10,28 +10,34 @@ use super::scalars::{id, parse_id};
 use crate::auth::Role::{Admin, Brand as BrandRole, Shop as ShopRole};
 use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, Description, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{brand, market, order, shop};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-/// A shop.
+/// A shop: sells products in one market, owned by a brand or independent.
+#[derive(Description)]
 pub struct Shop(pub shop::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl Shop {
+    /// The shop's id in Flywheel: what `shop(id:)` takes (not the client's `externalId`).
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+    /// The client's own key for the shop, as sent to `upsertShops`.
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The shop's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// When the shop opened on the marketplace; its age counts toward the S tier.
     async fn opened_at(&self) -> DateTime<Utc> {
         self.0.opened_at
     }
+    /// The market the shop sells in; its currency prices the shop's products and orders.
     async fn market(&self, ctx: &Context<'_>) -> Result<Market> {
         Ok(
             load_required::<market::Entity, String>(ctx, self.0.market_code.clone())
@@ -50,7 +56,12 @@ impl Shop {
     async fn orders(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<Order>> {
         caller(ctx)?.require_shop(self.0.id, self.0.brand_id)?;
@@ -82,7 +93,12 @@ impl Shop {
     async fn rating_history(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<super::ratings::RatingEvaluation>> {
         super::ratings::history(ctx, &self.0, first, after).await
@@ -92,6 +108,7 @@ impl Shop {
 /// Which shops to list.
 #[derive(InputObject, Default)]
 pub struct ShopFilter {
+    /// Shops in this market: its upper-case code, e.g. `US`.
     pub market: Option<String>,
     /// Shops owned by this brand (brands always get only their own).
     pub brand_id: Option<ID>,
@@ -110,7 +127,13 @@ impl ShopQuery {
     async fn shop(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The shop's `id`, as reads return it; give this or `externalId`, not both."
+        )]
         id: Option<ID>,
+        #[graphql(
+            desc = "The client's key for the shop, as sent to `upsertShops`; give this or `id`, not both."
+        )]
         external_id: Option<String>,
     ) -> Result<Shop> {
         let key = Key::of(id, external_id)?;
@@ -131,8 +154,14 @@ impl ShopQuery {
     async fn shops(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Which shops to list; all the caller may see when omitted.")]
         filter: Option<ShopFilter>,
     ) -> Result<Page<Shop>> {
         let filter = filter.unwrap_or_default();

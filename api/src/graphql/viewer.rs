@@ -10,10 +10,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Viewer {
+    /// The token's subject: who signed in (for a scout, its `externalId`).
     pub subject: String,
+    /// The token's role.
     pub role: Role,
+    /// The `id` of the brand the token acts for (a brand's token names one); null if none.
     pub brand_id: Option<ID>,
+    /// The `id` of the shop the token acts for (a shop's token names one); null if none.
     pub shop_id: Option<ID>,
+    /// Codes of the markets the token grants: the markets a scout works in.
     pub markets: Vec<String>,
 }
 

@@ -15,13 +15,17 @@ use serde::{Deserialize, Serialize};
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct CollaborationInput {
+    /// The client's own key for the collaboration: a second batch with it updates the collaboration.
     pub external_id: String,
     /// External id of the brand.
     pub brand: String,
     /// External id of the creator.
     pub creator: String,
+    /// Where the collaboration stands.
     pub status: CollaborationStatus,
+    /// When it started; not in the future.
     pub started_at: DateTime<Utc>,
+    /// When it ended: not before `startedAt`, not in the future; null while it runs.
     pub ended_at: Option<DateTime<Utc>>,
     /// GMV so far, in minor units of `currency`.
     #[serde(default)]

@@ -15,14 +15,19 @@ use serde::{Deserialize, Serialize};
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentInput {
+    /// The client's own key for the piece: a second batch with it updates the piece.
     pub external_id: String,
     /// External id of the creator.
     pub creator: String,
+    /// A video or a live stream.
     pub kind: ContentKind,
     /// Leaf niche slug.
     pub niche: String,
+    /// The piece's title.
     pub title: String,
+    /// How useful the piece is to a buyer.
     pub value_grade: ValueGrade,
+    /// When the piece was published; not in the future.
     pub published_at: DateTime<Utc>,
     /// External ids of the products the piece sells; replaces the stored list.
     /// In CSV: `pr-1;pr-2`.

@@ -43,7 +43,9 @@ impl IngestMutation {
     async fn upsert_markets(
         &self,
         ctx: &Context<'_>,
-        items: Vec<MarketInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 markets, applied all or none.")] items: Vec<
+            MarketInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -52,7 +54,9 @@ impl IngestMutation {
     async fn upsert_niches(
         &self,
         ctx: &Context<'_>,
-        items: Vec<NicheInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 niches, applied all or none.")] items: Vec<
+            NicheInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -61,7 +65,9 @@ impl IngestMutation {
     async fn upsert_creators(
         &self,
         ctx: &Context<'_>,
-        items: Vec<CreatorInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 creators, applied all or none.")] items: Vec<
+            CreatorInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -70,13 +76,21 @@ impl IngestMutation {
     async fn upsert_brands(
         &self,
         ctx: &Context<'_>,
-        items: Vec<BrandInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 brands, applied all or none.")] items: Vec<
+            BrandInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
     /// Creates or updates shops.
     #[graphql(guard = "RoleGuard(&[Admin])")]
-    async fn upsert_shops(&self, ctx: &Context<'_>, items: Vec<ShopInput>) -> Result<BatchOutcome> {
+    async fn upsert_shops(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The batch: 1 to 1,000 shops, applied all or none.")] items: Vec<
+            ShopInput,
+        >,
+    ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
     /// Creates or updates products.
@@ -84,7 +98,9 @@ impl IngestMutation {
     async fn upsert_products(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ProductInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 products, applied all or none.")] items: Vec<
+            ProductInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -93,6 +109,7 @@ impl IngestMutation {
     async fn upsert_content(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The batch: 1 to 1,000 pieces of content, applied all or none.")]
         items: Vec<ContentInput>,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
@@ -102,7 +119,9 @@ impl IngestMutation {
     async fn report_content_metrics(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ContentMetricsInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 metric reports, applied all or none.")] items: Vec<
+            ContentMetricsInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -111,7 +130,9 @@ impl IngestMutation {
     async fn record_orders(
         &self,
         ctx: &Context<'_>,
-        items: Vec<OrderInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 orders, applied all or none.")] items: Vec<
+            OrderInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -120,7 +141,9 @@ impl IngestMutation {
     async fn record_order_status(
         &self,
         ctx: &Context<'_>,
-        items: Vec<OrderStatusInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 status changes, applied all or none.")] items: Vec<
+            OrderStatusInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -129,7 +152,9 @@ impl IngestMutation {
     async fn record_reviews(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ReviewInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 reviews, applied all or none.")] items: Vec<
+            ReviewInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -138,7 +163,9 @@ impl IngestMutation {
     async fn record_violations(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ViolationInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 violations, applied all or none.")] items: Vec<
+            ViolationInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }
@@ -147,7 +174,9 @@ impl IngestMutation {
     async fn upsert_collaborations(
         &self,
         ctx: &Context<'_>,
-        items: Vec<CollaborationInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 collaborations, applied all or none.")] items: Vec<
+            CollaborationInput,
+        >,
     ) -> Result<BatchOutcome> {
         ingest(ctx, items).await
     }

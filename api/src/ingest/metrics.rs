@@ -19,19 +19,30 @@ pub struct ContentMetricsInput {
     pub event_id: String,
     /// External id of the content.
     pub content: String,
+    /// The instant the counts are as of; not in the future. A report older than the stored one
+    /// is ignored.
     pub at: DateTime<Utc>,
+    /// Times the piece was shown (videos: at least `views`).
     pub impressions: Long,
     /// Views (for live streams: unique viewers).
     pub views: Long,
+    /// Views watched to the end (at most `views`).
     pub completions: Long,
+    /// Mean watch time per view, in seconds (>= 0).
     pub avg_watch_seconds: f64,
+    /// Likes (at most `views`).
     pub likes: Long,
+    /// Comments.
     pub comments: Long,
+    /// Shares.
     pub shares: Long,
-    /// Live streams only: length of the stream.
+    /// Live streams only: length of the stream, in seconds.
     pub live_duration_seconds: Option<i32>,
+    /// Live streams only: mean concurrent viewers.
     pub live_avg_viewers: Option<f64>,
+    /// Live streams only: most concurrent viewers.
     pub live_peak_viewers: Option<i32>,
+    /// Live streams only: orders placed through the stream.
     pub live_orders: Option<i32>,
 }
 

@@ -14,9 +14,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Enum, Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    /// Handed to the carrier.
     Shipped,
+    /// Received by the buyer.
     Delivered,
+    /// Called off before delivery.
     Cancelled,
+    /// Sent back by the buyer after delivery.
     Returned,
 }
 
@@ -28,7 +32,9 @@ pub struct OrderStatusInput {
     pub event_id: String,
     /// External id of the order.
     pub order: String,
+    /// What happened.
     pub status: OrderStatus,
+    /// When it happened; not in the future.
     pub at: DateTime<Utc>,
     /// Cancellations and returns: why.
     pub reason: Option<String>,

@@ -17,6 +17,7 @@ pub const DEFAULT_SHIP_WITHIN_HOURS: i64 = 48;
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderInput {
+    /// The client's own key for the order: a second batch with it updates the order.
     pub external_id: String,
     /// External id of the shop.
     pub shop: String,
@@ -26,6 +27,7 @@ pub struct OrderInput {
     pub creator: Option<String>,
     /// External id of the content that made the sale; its creator must be `creator`.
     pub content: Option<String>,
+    /// Units ordered, 1 when omitted.
     #[serde(default = "one")]
     #[graphql(default = 1)]
     pub quantity: i32,
@@ -33,6 +35,7 @@ pub struct OrderInput {
     pub amount_minor: Long,
     /// Must be the shop's market currency.
     pub currency: String,
+    /// When the buyer placed the order; not in the future.
     pub placed_at: DateTime<Utc>,
     /// Promised dispatch deadline; defaults to 48 hours after `placedAt`.
     pub ship_by: Option<DateTime<Utc>>,

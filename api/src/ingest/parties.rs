@@ -113,14 +113,19 @@ async fn stored<E: sea_orm::EntityTrait>(
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatorInput {
+    /// The client's own key for the creator: a second batch with it updates the creator.
     pub external_id: String,
-    /// Market code.
+    /// The market's upper-case code, e.g. `US`.
     pub market: String,
+    /// The account's handle on the platform.
     pub handle: String,
+    /// The name the account shows; the handle when omitted.
     pub display_name: Option<String>,
+    /// The account's follower count.
     pub followers: i32,
     /// The recommender's trust in the account, 0..1.
     pub account_weight: f64,
+    /// Has sold through content at least once.
     pub ecommerce_capable: bool,
     /// Leaf niches with the share of the creator's content in each; replaces the stored list.
     /// In CSV: `slug:weight;slug:weight`.
@@ -249,7 +254,9 @@ impl Kind for CreatorInput {
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct BrandInput {
+    /// The client's own key for the brand: a second batch with it updates the brand.
     pub external_id: String,
+    /// The brand's name.
     pub name: String,
     /// Market codes the brand sells in; replaces the stored list. In CSV: `US;GB`.
     #[serde(deserialize_with = "list")]
@@ -354,12 +361,15 @@ impl Kind for BrandInput {
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ShopInput {
+    /// The client's own key for the shop: a second batch with it updates the shop.
     pub external_id: String,
-    /// Market code.
+    /// The market's upper-case code, e.g. `US`.
     pub market: String,
     /// External id of the owning brand, if any.
     pub brand: Option<String>,
+    /// The shop's name.
     pub name: String,
+    /// When the shop opened on the marketplace; not in the future.
     pub opened_at: DateTime<Utc>,
 }
 
@@ -428,11 +438,13 @@ impl Kind for ShopInput {
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductInput {
+    /// The client's own key for the product: a second batch with it updates the product.
     pub external_id: String,
     /// External id of the shop that lists it.
     pub shop: String,
     /// Leaf niche slug.
     pub niche: String,
+    /// The product's title.
     pub title: String,
     /// Price in minor units of `currency`.
     pub price_minor: Long,

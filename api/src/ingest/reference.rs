@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub struct MarketInput {
     /// ISO 3166 alpha-2 code, e.g. `US`.
     pub code: String,
+    /// The market's name, e.g. `United States`.
     pub name: String,
     /// ISO 4217 code, e.g. `USD`.
     pub currency: String,
@@ -103,6 +104,7 @@ impl Kind for MarketInput {
 pub struct NicheInput {
     /// Stable identifier, e.g. `dog-food`.
     pub slug: String,
+    /// The niche's name, e.g. `Dog Food`.
     pub name: String,
     /// The parent category's slug; omitted for a category.
     pub parent_slug: Option<String>,

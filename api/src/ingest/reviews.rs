@@ -19,6 +19,7 @@ pub struct ReviewInput {
     pub order: String,
     /// 1 to 5.
     pub stars: i16,
+    /// When the buyer wrote the review; not in the future.
     pub at: DateTime<Utc>,
     /// The review only complains about delivery (not the product's fault).
     #[serde(default)]

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ScoutInput {
+    /// The scout's key: the subject of its token. A second batch with it updates the scout.
     pub external_id: String,
+    /// The scout's name.
     pub name: String,
     /// Market codes the scout works in; replaces the stored list. In CSV: `US;GB`.
     #[serde(deserialize_with = "list")]

@@ -14,14 +14,20 @@ use serde::{Deserialize, Serialize};
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationInput {
+    /// The client's own key for the violation: a second batch with it updates the violation
+    /// (an appeal's outcome, say).
     pub external_id: String,
+    /// What the violation was raised against.
     pub subject_kind: SubjectKind,
     /// External id of the content, creator or shop.
     pub subject: String,
+    /// How serious it is.
     pub severity: Severity,
     /// Upheld after review; only upheld violations weigh on scores.
     pub upheld: bool,
+    /// Why it was raised, in words.
     pub reason: String,
+    /// When it happened; not in the future.
     pub occurred_at: DateTime<Utc>,
 }
 

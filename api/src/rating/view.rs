@@ -43,8 +43,11 @@ pub fn scoring_tier(t: RatingTier) -> r::Tier {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RatingDimension {
+    /// The content selling the shop's products: its violations and content scores.
     Content,
+    /// The products as buyers judge them: reviews and seller-fault returns.
     Product,
+    /// Getting orders to buyers: dispatch, tracking, cancellations, delivery.
     Fulfilment,
 }
 
@@ -104,7 +107,9 @@ impl From<r::Metric> for RatingMetric {
 /// One metric of a shop on the evaluation day.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricView {
+    /// The metric.
     pub metric: RatingMetric,
+    /// The dimension it belongs to.
     pub dimension: RatingDimension,
     /// Days it was measured over (wider than its base window when events were few).
     pub window_days: u32,
@@ -143,6 +148,7 @@ impl From<&r::MetricScore> for MetricView {
 pub struct CountingAgainstView {
     /// Order date, publication date or day the violation was upheld.
     pub day: NaiveDate,
+    /// Bad events it adds: a count for rates, the shortfall in bad-event units otherwise.
     pub bad_events: f64,
     /// First day it no longer counts.
     pub rolls_off: NaiveDate,
@@ -152,10 +158,15 @@ pub struct CountingAgainstView {
 /// points they could add.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImprovementView {
+    /// The metric.
     pub metric: RatingMetric,
+    /// Days it was measured over.
     pub window_days: u32,
+    /// The shop's own value; null without events.
     pub raw_value: Option<f64>,
+    /// The value scored: the shop's own, shrunk toward the prior by its volume.
     pub value: f64,
+    /// Its score, 0-100.
     pub score: f64,
     /// The tier aimed at (the next one up; S for S shops, to keep it).
     pub target_tier: RatingTier,
@@ -215,8 +226,11 @@ pub struct PerksView {
     pub product_selection_priority: Option<u8>,
     /// Days from delivery to payout.
     pub settlement_days: u16,
+    /// May join platform campaigns.
     pub campaign_access: bool,
+    /// May use the affiliate (creator) programme.
     pub affiliate_access: bool,
+    /// Badge shown on the shop; null for none.
     pub badge: Option<String>,
 }
 
@@ -236,10 +250,12 @@ impl From<&r::Perks> for PerksView {
 /// A dimension score with its weight in the overall score and its metrics.
 #[derive(SimpleObject, Debug, Clone, PartialEq)]
 pub struct DimensionView {
+    /// The dimension.
     pub dimension: RatingDimension,
     /// 0-100: the mean of its metric scores.
     pub score: f64,
     /// Its weight in the overall score.
     pub weight: f64,
+    /// Its metrics on the evaluation day.
     pub metrics: Vec<MetricView>,
 }

@@ -28,14 +28,18 @@ pub struct Scope {
 /// How many entries are in (or reached) a state.
 #[derive(SimpleObject)]
 pub struct StateCount {
+    /// The state.
     pub state: PipelineState,
+    /// Entries in (or that reached) it.
     pub count: u64,
 }
 
 /// The share of entries that reached `from` and went on to reach `to`.
 #[derive(SimpleObject)]
 pub struct StageConversion {
+    /// The earlier state.
     pub from: PipelineState,
+    /// The next state.
     pub to: PipelineState,
     /// Null when no entry reached `from`.
     pub rate: Option<f64>,
@@ -44,6 +48,7 @@ pub struct StageConversion {
 /// The median days entries stayed in a state before moving on.
 #[derive(SimpleObject)]
 pub struct StageDays {
+    /// The state.
     pub state: PipelineState,
     /// Over the stays that ended; null when none did.
     pub median_days: Option<f64>,
@@ -60,6 +65,7 @@ pub struct Funnel {
     pub reached: Vec<StateCount>,
     /// Between consecutive funnel states.
     pub conversions: Vec<StageConversion>,
+    /// Median days in each funnel state before moving on.
     pub median_days: Vec<StageDays>,
     /// Of certified entries (churned since included) with the flag recorded, the share that
     /// are e-commerce capable; null when there are none.
@@ -71,11 +77,13 @@ pub struct Funnel {
 /// What the certified cohort is predicted to be worth, in one currency.
 #[derive(SimpleObject)]
 pub struct CohortLtv {
+    /// The ISO 4217 currency of the amounts, e.g. `USD`.
     pub currency: String,
     /// Certified creators with a stored prediction (creators who never sold have none).
     pub creators: u64,
     /// Sum of their LTVs (stored default horizon and discount rate).
     pub total: Money,
+    /// Mean of their LTVs.
     pub mean: Money,
     /// Mean probability that they are still active.
     pub mean_p_active: f64,

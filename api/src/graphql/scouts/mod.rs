@@ -20,7 +20,7 @@ use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
 use crate::ingest::BatchOutcome;
 use crate::ingest::scouts::ScoutInput;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, Description, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
 use entities::{creator, market, pipeline_entry, pipeline_event, scout, scout_market};
@@ -56,10 +56,12 @@ pub(crate) fn state(s: Stage) -> PipelineState {
 }
 
 /// A creator scout of the onboarding programme.
+#[derive(Description)]
 pub struct Scout(pub scout::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl Scout {
+    /// The scout's id in Flywheel: what `scoutId` arguments take (not its `externalId`).
     async fn id(&self) -> ID {
         id(self.0.id)
     }
@@ -67,6 +69,7 @@ impl Scout {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The scout's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -83,18 +86,22 @@ impl Scout {
 }
 
 /// A creator in a market's onboarding pipeline.
+#[derive(Description)]
 pub struct PipelineEntry(pub pipeline_entry::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl PipelineEntry {
+    /// The entry's id: what `pipelineEntry(id:)` and `movePipelineEntry(entryId:)` take.
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+    /// The creator in the pipeline.
     async fn creator(&self, ctx: &Context<'_>) -> Result<Creator> {
         Ok(Creator(
             load_required::<creator::Entity, i64>(ctx, self.0.creator_id).await?,
         ))
     }
+    /// The market whose pipeline it is (the creator's own).
     async fn market(&self, ctx: &Context<'_>) -> Result<Market> {
         Ok(
             load_required::<market::Entity, String>(ctx, self.0.market_code.clone())
@@ -108,6 +115,7 @@ impl PipelineEntry {
             load_required::<scout::Entity, i64>(ctx, self.0.scout_id).await?,
         ))
     }
+    /// Where the entry stands now.
     async fn state(&self) -> PipelineState {
         self.0.state
     }
@@ -130,6 +138,7 @@ impl PipelineEntry {
     async fn opened_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the entry last moved (its opening, if it never did).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -142,14 +151,16 @@ impl PipelineEntry {
 }
 
 /// One move of a pipeline entry.
+#[derive(Description)]
 pub struct PipelineEvent(pub pipeline_event::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl PipelineEvent {
     /// The state before the move; null for the opening event.
     async fn from(&self) -> Option<PipelineState> {
         self.0.from_state
     }
+    /// The state after the move.
     async fn to(&self) -> PipelineState {
         self.0.to_state
     }
@@ -157,12 +168,15 @@ impl PipelineEvent {
     async fn actor(&self) -> &str {
         &self.0.actor
     }
+    /// When it moved.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
+    /// Why it moved, as the mover said (`prospected` for the opening event).
     async fn reason(&self) -> &str {
         &self.0.reason
     }
+    /// The mover's note; null without one.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
@@ -172,11 +186,13 @@ impl PipelineEvent {
 #[derive(InputObject, serde::Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ProspectInput {
+    /// The creator's `id` (not its `externalId`).
     pub creator_id: ID,
-    /// Market code; the creator's own market.
+    /// The market: its upper-case code, e.g. `US`; the creator's own.
     pub market: String,
     /// The owning scout: required for admins; scouts own what they add and may omit it.
     pub scout_id: Option<ID>,
+    /// A note for the opening event; null for none.
     pub note: Option<String>,
 }
 
@@ -184,10 +200,13 @@ pub struct ProspectInput {
 #[derive(InputObject, serde::Serialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineMoveInput {
+    /// The entry's `id`, as `pipeline` returns it.
     pub entry_id: ID,
+    /// The state to move to: one of the entry's `allowedMoves`.
     pub to: PipelineState,
-    /// Why the entry moves.
+    /// Why the entry moves; not blank.
     pub reason: String,
+    /// A note kept with the move; null for none.
     pub note: Option<String>,
     /// At certification only: whether the creator can sell; defaults to the creator's record.
     pub ecommerce_capable: Option<bool>,
@@ -222,7 +241,9 @@ impl ScoutMutation {
     async fn upsert_scouts(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ScoutInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 scouts, applied all or none.")] items: Vec<
+            ScoutInput,
+        >,
     ) -> Result<BatchOutcome> {
         let ingest = crate::ingest::graphql::context(ctx)?;
         Ok(crate::ingest::run(db(ctx), items, &ingest).await?)
@@ -234,7 +255,9 @@ impl ScoutMutation {
     async fn add_prospects(
         &self,
         ctx: &Context<'_>,
-        items: Vec<ProspectInput>,
+        #[graphql(desc = "The batch: 1 to 1,000 prospects, added all or none.")] items: Vec<
+            ProspectInput,
+        >,
     ) -> Result<Vec<PipelineEntry>> {
         write::check_batch(items.len())?;
         crate::ingest::check_texts(&items)?;
@@ -296,10 +319,14 @@ impl ScoutMutation {
     async fn move_pipeline_entry(
         &self,
         ctx: &Context<'_>,
-        entry_id: ID,
+        #[graphql(desc = "The entry's `id`, as `pipeline` returns it.")] entry_id: ID,
+        #[graphql(desc = "The state to move to: one of the entry's `allowedMoves`.")]
         to: PipelineState,
-        reason: String,
-        note: Option<String>,
+        #[graphql(desc = "Why the entry moves; not blank.")] reason: String,
+        #[graphql(desc = "A note kept with the move; null for none.")] note: Option<String>,
+        #[graphql(
+            desc = "At certification only: whether the creator can sell; defaults to the creator's record."
+        )]
         ecommerce_capable: Option<bool>,
     ) -> Result<PipelineEntry> {
         let input = PipelineMoveInput {
@@ -318,6 +345,9 @@ impl ScoutMutation {
     async fn bulk_move_pipeline_entries(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The batch: 1 to 1,000 moves, applied all or none; an entry at most once."
+        )]
         items: Vec<PipelineMoveInput>,
     ) -> Result<Vec<PipelineEntry>> {
         apply_moves(ctx, items, Items { single: false }).await
@@ -355,10 +385,20 @@ impl ScoutQuery {
     async fn pipeline(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only entries of this market (its upper-case code, e.g. `US`); scouts get only their markets."
+        )]
         market: Option<String>,
-        state: Option<PipelineState>,
-        scout_id: Option<ID>,
-        first: Option<i32>,
+        #[graphql(desc = "Only entries in this state.")] state: Option<PipelineState>,
+        #[graphql(desc = "Only entries this scout owns, by the scout's `id`.")] scout_id: Option<
+            ID,
+        >,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<PipelineEntry>> {
         if let Some(code) = &market {
@@ -389,7 +429,11 @@ impl ScoutQuery {
 
     /// One entry with its history; for a scout, an entry outside its markets does not exist.
     #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
-    async fn pipeline_entry(&self, ctx: &Context<'_>, id: ID) -> Result<PipelineEntry> {
+    async fn pipeline_entry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entry's `id`, as `pipeline` returns it.")] id: ID,
+    ) -> Result<PipelineEntry> {
         let key = parse_id("id", &id)?;
         let row = pipeline_entry::Entity::find_by_id(key)
             .one(db(ctx))
@@ -408,11 +452,23 @@ impl ScoutQuery {
     async fn prospect_suggestions(
         &self,
         ctx: &Context<'_>,
-        market: String,
+        #[graphql(desc = "The market: its upper-case code, e.g. `US`.")] market: String,
+        #[graphql(
+            desc = "Only creators in this niche, by its `id` (a category includes its leaves)."
+        )]
         niche_id: Option<ID>,
-        min_followers: Option<i32>,
-        max_followers: Option<i32>,
-        first: Option<i32>,
+        #[graphql(desc = "Only creators with at least this many followers.")] min_followers: Option<
+            i32,
+        >,
+        #[graphql(desc = "Only creators with at most this many followers.")] max_followers: Option<
+            i32,
+        >,
+        #[graphql(desc = "How many items to return: 1 to 100, 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Start after the edge with this `cursor` (the previous page's `pageInfo.endCursor`); from the first item when omitted."
+        )]
         after: Option<String>,
     ) -> Result<Page<ProspectSuggestion>> {
         super::named::market(ctx, "market", &market).await?;
@@ -445,10 +501,17 @@ impl ScoutQuery {
     async fn funnel(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only entries of this market (its upper-case code, e.g. `US`); scouts get only their markets."
+        )]
         market: Option<String>,
-        scout_id: Option<ID>,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only entries this scout owns, by the scout's `id`.")] scout_id: Option<
+            ID,
+        >,
+        #[graphql(desc = "Only entries opened at or after this instant.")] from: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "Only entries opened before this instant.")] to: Option<DateTime<Utc>>,
     ) -> Result<Funnel> {
         if let Some(code) = &market {
             super::named::market(ctx, "market", code).await?;

@@ -27,6 +27,7 @@ pub struct Filter {
 /// A creator worth contacting, with the parts of its score.
 #[derive(SimpleObject)]
 pub struct ProspectSuggestion {
+    /// The suggested creator.
     pub creator: Creator,
     /// 0..1: 30% reach (how the audience fits the programme: rising on a log scale to 1 at
     /// 50k followers, falling back to 0 at 10M, so established accounts do not lead), 30%
@@ -36,9 +37,15 @@ pub struct ProspectSuggestion {
     /// e-commerce capability. Once predicted, the creator's LTV percentile in the market
     /// replaces the attributed orders in the sales part.
     pub score: f64,
+    /// Reach, 0..1: log followers, saturating at 10M.
     pub reach: f64,
+    /// Engagement, 0..1: the content score over 100, or before one, a half at 5% interactions
+    /// per view.
     pub engagement: f64,
+    /// Sales, 0..1: the LTV percentile in the market, or before one, a half at 20 attributed
+    /// orders.
     pub sales: f64,
+    /// 1 if the creator can sell through content, else 0.
     pub ecommerce: f64,
     /// Orders attributed to the creator.
     pub attributed_orders: i64,
