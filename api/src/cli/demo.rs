@@ -75,7 +75,8 @@ pub async fn seed(db: &DatabaseConnection, options: &DemoOptions) -> anyhow::Res
         },
     )
     .await?;
-    Ok(crate::db::refresh_statistics(db).await?)
+    crate::db::refresh_statistics(db).await?;
+    Ok(crate::db::checkpoint(db).await?)
 }
 
 /// Where the examples file goes: beside an SQLite database, else in the working directory.
