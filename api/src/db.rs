@@ -279,7 +279,9 @@ mod tests {
             max_connections: 1,
         };
         let (db, _) = connect(&cfg).await.unwrap();
-        db.execute_unprepared("CREATE TABLE t (x TEXT)").await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (x TEXT)")
+            .await
+            .unwrap();
         for _ in 0..50 {
             db.execute_unprepared("INSERT INTO t VALUES (hex(randomblob(4000)))")
                 .await

@@ -66,7 +66,47 @@ async fn every_example_answers_with_its_roles_token(backend: Backend) {
     );
     honest_figures(&s).await;
     prospects_page_and_fit_the_programme(&s).await;
+    ratings_have_a_history(&s).await;
     s.stop().await;
+}
+
+/// The demo has rated its shops monthly for half a year: a shop's history holds six official
+/// evaluations a month apart and today's projection, and the next one is due next month.
+async fn ratings_have_a_history(s: &TestServer) {
+    let shop = s
+        .ok(
+            &s.admin(),
+            "{ shop(id: \"1\") { rating { kind nextOfficialEvaluation }
+                 ratingHistory(first: 20) { edges { node { kind asOf } } } } }",
+            json!({}),
+        )
+        .await["shop"]
+        .clone();
+    let history: Vec<(String, String)> = shop["ratingHistory"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let node = &e["node"];
+            (node["kind"].to_string(), node["asOf"].to_string())
+        })
+        .collect();
+    let official: Vec<&String> = history
+        .iter()
+        .filter(|(kind, _)| kind == "\"OFFICIAL\"")
+        .map(|(_, day)| day)
+        .collect();
+    assert_eq!(official.len(), 6, "{history:?}");
+    assert!(
+        official.iter().all(|day| day.ends_with("-01\"")),
+        "{history:?}"
+    );
+    assert_eq!(shop["rating"]["kind"], "PROJECTED", "{shop:#}");
+    let next = shop["rating"]["nextOfficialEvaluation"].as_str().unwrap();
+    assert!(
+        next.ends_with("-01") && !official.contains(&&format!("\"{next}\"")),
+        "{shop:#}"
+    );
 }
 
 /// A scout pages through a market's prospects best first, without gaps or repeats, and the

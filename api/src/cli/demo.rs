@@ -58,25 +58,69 @@ pub async fn seed(db: &DatabaseConnection, options: &DemoOptions) -> anyhow::Res
         rows.join(", ")
     );
     // The scores a live marketplace would have accumulated: content scores, LTVs (selling
-    // days from the bulk-loaded orders, then the fits), then an official rating evaluation
-    // (shop ratings read the scores of the content selling their products).
+    // days from the bulk-loaded orders, then the fits), then the shop ratings (which read the
+    // scores of the content selling their products).
     super::recompute::content(db).await?;
     let ltv = super::recompute::LtvArgs {
         as_of: None,
         rebuild_selling_days: true,
     };
     super::recompute::ltv(db, ltv).await?;
+    rate_shops(db, options).await?;
+    crate::db::refresh_statistics(db).await?;
+    Ok(crate::db::checkpoint(db).await?)
+}
+
+/// Official evaluations the demo replays, one per month up to today.
+const OFFICIAL_MONTHS: u32 = 6;
+
+/// The shop ratings of a marketplace that has been rated for months: the last six monthly
+/// official evaluations (so every shop's `ratingHistory` tells how it got where it is, with
+/// hysteresis and grace periods at work), the latest one printed, then today's projection.
+async fn rate_shops(db: &DatabaseConnection, options: &DemoOptions) -> anyhow::Result<()> {
+    use crate::rating::recompute::{EvaluationKind, Options, run};
+    let config = crate::rating::config();
+    let today = options.now.date_naive();
+    let due = crate::rating::schedule::past_due_days(
+        today,
+        OFFICIAL_MONTHS,
+        config.hysteresis.official_day_of_month,
+    );
+    let Some((&latest, earlier)) = due.split_last() else {
+        return Ok(());
+    };
+    crate::rating::aggregates::rebuild(db, &|_, _| {})
+        .await
+        .map_err(super::recompute::cli_error)?;
+    for &as_of in earlier {
+        let official = Options {
+            kind: EvaluationKind::Official,
+            as_of: Some(as_of),
+            now: options.now,
+        };
+        run(db, config, &official, &|_, _, _| {})
+            .await
+            .map_err(super::recompute::cli_error)?;
+    }
+    println!("official shop ratings of {}:", latest);
     super::recompute::ratings(
         db,
         super::recompute::RatingsArgs {
             official: true,
-            as_of: None,
-            rebuild_aggregates: true,
+            as_of: Some(latest),
+            rebuild_aggregates: false,
         },
     )
     .await?;
-    crate::db::refresh_statistics(db).await?;
-    Ok(crate::db::checkpoint(db).await?)
+    let projection = Options {
+        kind: EvaluationKind::Projected,
+        as_of: None,
+        now: options.now,
+    };
+    run(db, config, &projection, &|_, _, _| {})
+        .await
+        .map_err(super::recompute::cli_error)?;
+    Ok(())
 }
 
 /// Where the examples file goes: beside an SQLite database, else in the working directory.

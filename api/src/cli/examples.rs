@@ -163,11 +163,12 @@ query ShopRating($shop: ID!) {
   shop(id: $shop) {
     name
     rating {
-      tier projectedTier overall asOf explanation
+      tier projectedTier overall asOf nextOfficialEvaluation explanation
       perks { trafficWeight productSelectionPriority settlementDays badge }
       dimensions { dimension score weight }
       improvements { metric targetTier value targetValue cleanEventsNeeded pointsAvailable advice }
     }
+    ratingHistory(first: 6) { edges { node { asOf kind tier previousTier overall reasons } } }
   }
 }
 ";

@@ -241,7 +241,7 @@ pub async fn ratings(conn: &DatabaseConnection, args: RatingsArgs) -> anyhow::Re
 }
 
 /// The whole message, internal cause included: the operator at the terminal is not a client.
-fn cli_error(e: ApiError) -> anyhow::Error {
+pub(crate) fn cli_error(e: ApiError) -> anyhow::Error {
     anyhow::anyhow!(e.operator_message())
 }
 

@@ -16,6 +16,19 @@ pub fn next_due(after: NaiveDate, day_of_month: u32) -> NaiveDate {
     }
 }
 
+/// The last `count` due days on or before `today`, oldest first: the official evaluations a
+/// marketplace running for that long has had (the demo replays them).
+pub fn past_due_days(today: NaiveDate, count: u32, day_of_month: u32) -> Vec<NaiveDate> {
+    let mut day = next_due(today, day_of_month) - Months::new(count);
+    (0..count)
+        .map(|_| {
+            let due = day;
+            day = next_due(day, day_of_month);
+            due
+        })
+        .collect()
+}
+
 /// The official evaluation the platform owes by `today`: the due day after the last official
 /// one, once it has come. `None` before the first official evaluation (starting the cycle is
 /// an admin's decision: `flywheel recompute ratings --official`) and while none is due.
@@ -43,6 +56,28 @@ mod tests {
         assert_eq!(next_due(date("2026-11-15"), 20), date("2026-11-20"));
         assert_eq!(next_due(date("2026-12-31"), 1), date("2027-01-01"));
         assert_eq!(next_due(date("2027-01-31"), 28), date("2027-02-28"));
+    }
+
+    #[test]
+    fn past_due_days_end_on_or_before_today() {
+        let days = |today: &str| {
+            past_due_days(date(today), 3, 1)
+                .into_iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            days("2026-12-03"),
+            ["2026-10-01", "2026-11-01", "2026-12-01"]
+        );
+        assert_eq!(
+            days("2026-12-01"),
+            ["2026-10-01", "2026-11-01", "2026-12-01"]
+        );
+        assert_eq!(
+            days("2027-01-31"),
+            ["2026-11-01", "2026-12-01", "2027-01-01"]
+        );
     }
 
     #[test]
