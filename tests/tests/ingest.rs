@@ -11,7 +11,8 @@ on_both_databases!(
     metrics_and_order_events,
     import_files_resume,
     values_beyond_their_types_are_refused,
-    what_rows_hang_on_cannot_change
+    what_rows_hang_on_cannot_change,
+    a_batch_answers_the_ids_it_wrote
 );
 
 fn outcome(created: u64, updated: u64, unchanged: u64) -> Value {
@@ -51,6 +52,75 @@ async fn repeated_batches_create_nothing_twice(backend: Backend) {
         ingest(&s, "recordOrders", "OrderInput", orders).await,
         outcome(0, 0, 1)
     );
+    s.stop().await;
+}
+
+/// Every mutation answers the ids of the rows its items wrote, in item order, the ones reads
+/// return: a client sees what it created without looking it up by external id.
+async fn a_batch_answers_the_ids_it_wrote(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    marketplace(&s).await;
+    let admin = s.admin();
+    let creator = |external: &str, handle: &str| {
+        json!({"externalId": external, "market": "US", "handle": handle, "followers": 10,
+            "accountWeight": 0.1, "ecommerceCapable": false,
+            "niches": [{"niche": "makeup", "weight": 1.0}]})
+    };
+    const UPSERT: &str = "mutation($items: [CreatorInput!]!) { upsertCreators(items: $items) {
+        created unchanged ids } }";
+    // A new creator, then one that exists (from the fixture): both get their row's id.
+    let batch = json!([creator("cr-a", "alpha"), creator("cr-us", "glow_getter")]);
+    let first = s.ok(&admin, UPSERT, json!({"items": batch})).await["upsertCreators"].clone();
+    let ids: Vec<&str> = first["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{first}");
+    for (id, external) in ids.iter().zip(["cr-a", "cr-us"]) {
+        let read = s
+            .ok(
+                &admin,
+                "query($id: ID!) { creator(id: $id) { externalId } }",
+                json!({"id": id}),
+            )
+            .await;
+        assert_eq!(read["creator"]["externalId"], external, "{id}");
+    }
+    let again = s.ok(&admin, UPSERT, json!({"items": batch})).await["upsertCreators"].clone();
+    assert_eq!(again["ids"], first["ids"], "resending names the same rows");
+    // Events name the row they apply to: a status change its order.
+    let order = json!([{"externalId": "or-ids", "shop": "sh-glow", "product": "pr-serum",
+        "creator": "cr-us", "content": "ct-us", "amountMinor": 2500, "currency": "USD",
+        "placedAt": "2026-10-02T08:00:00Z"}]);
+    let placed = s
+        .ok(
+            &admin,
+            "mutation($items: [OrderInput!]!) { recordOrders(items: $items) { ids } }",
+            json!({"items": order}),
+        )
+        .await["recordOrders"]["ids"][0]
+        .clone();
+    let shipped = json!([{"eventId": "ev-ids", "order": "or-ids", "status": "SHIPPED",
+        "at": "2026-10-03T08:00:00Z"}]);
+    let status = s
+        .ok(
+            &admin,
+            "mutation($items: [OrderStatusInput!]!) { recordOrderStatus(items: $items) { ids } }",
+            json!({"items": shipped}),
+        )
+        .await;
+    assert_eq!(status["recordOrderStatus"]["ids"][0], placed, "{status}");
+    let markets = s
+        .ok(
+            &admin,
+            "mutation { upsertMarkets(items: [{code: \"US\", name: \"United States\",
+                currency: \"USD\", timeZone: \"America/New_York\"}]) { ids } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(markets["upsertMarkets"]["ids"], json!(["US"]));
     s.stop().await;
 }
 

@@ -38,6 +38,17 @@ pub struct CollaborationInput {
 impl Kind for CollaborationInput {
     const NAME: &'static str = "collaborations";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<collaboration::Entity>(
+            txn,
+            collaboration::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     fn authorize(_items: &[Self], ctx: &IngestContext) -> ApiResult<()> {
         // Brands may write collaborations; `apply` checks each is their own.
         match ctx.caller.role {

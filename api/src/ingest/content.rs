@@ -39,6 +39,17 @@ pub struct ContentInput {
 impl Kind for ContentInput {
     const NAME: &'static str = "content";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<content::Entity>(
+            txn,
+            content::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,

@@ -134,6 +134,17 @@ impl ContentMetricsInput {
 impl Kind for ContentMetricsInput {
     const NAME: &'static str = "content_metrics";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<content::Entity>(
+            txn,
+            content::Column::ExternalId,
+            items.iter().map(|i| i.content.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,

@@ -118,6 +118,10 @@ impl OrderStatusInput {
 impl Kind for OrderStatusInput {
     const NAME: &'static str = "order_status";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        super::orders::order_ids(txn, items.iter().map(|i| i.order.clone())).await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,

@@ -47,8 +47,27 @@ fn one() -> i32 {
     1
 }
 
+/// The ids of the orders named by external id: the rows order events apply to.
+pub(super) async fn order_ids(
+    txn: &DatabaseTransaction,
+    orders: impl Iterator<Item = String>,
+) -> ApiResult<Vec<async_graphql::ID>> {
+    ids_by::<order::Entity>(
+        txn,
+        order::Column::ExternalId,
+        orders,
+        |m| m.external_id.clone(),
+        |m| m.id,
+    )
+    .await
+}
+
 impl Kind for OrderInput {
     const NAME: &'static str = "orders";
+
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        order_ids(txn, items.iter().map(|i| i.external_id.clone())).await
+    }
 
     async fn apply(
         txn: &DatabaseTransaction,

@@ -136,6 +136,17 @@ pub struct CreatorInput {
 impl Kind for CreatorInput {
     const NAME: &'static str = "creators";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<creator::Entity>(
+            txn,
+            creator::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
@@ -270,6 +281,17 @@ pub struct BrandInput {
 impl Kind for BrandInput {
     const NAME: &'static str = "brands";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<brand::Entity>(
+            txn,
+            brand::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
@@ -376,6 +398,17 @@ pub struct ShopInput {
 impl Kind for ShopInput {
     const NAME: &'static str = "shops";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<shop::Entity>(
+            txn,
+            shop::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
@@ -454,6 +487,17 @@ pub struct ProductInput {
 
 impl Kind for ProductInput {
     const NAME: &'static str = "products";
+
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<product::Entity>(
+            txn,
+            product::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
 
     async fn apply(
         txn: &DatabaseTransaction,

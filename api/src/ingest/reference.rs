@@ -24,6 +24,13 @@ pub struct MarketInput {
 impl Kind for MarketInput {
     const NAME: &'static str = "markets";
 
+    async fn ids(_: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        Ok(items
+            .iter()
+            .map(|m| async_graphql::ID(m.code.clone()))
+            .collect())
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
@@ -112,6 +119,17 @@ pub struct NicheInput {
 
 impl Kind for NicheInput {
     const NAME: &'static str = "niches";
+
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<niche::Entity>(
+            txn,
+            niche::Column::Slug,
+            items.iter().map(|i| i.slug.clone()),
+            |m| m.slug.clone(),
+            |m| m.id,
+        )
+        .await
+    }
 
     async fn apply(
         txn: &DatabaseTransaction,

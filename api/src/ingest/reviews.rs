@@ -30,6 +30,10 @@ pub struct ReviewInput {
 impl Kind for ReviewInput {
     const NAME: &'static str = "reviews";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        super::orders::order_ids(txn, items.iter().map(|i| i.order.clone())).await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,

@@ -4,10 +4,10 @@
 use super::links;
 use super::lists::list;
 use super::support::*;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::scouts::write::{Duplicate, NewProspect, open_entries};
 use async_graphql::InputObject;
-use entities::{creator, market, scout, scout_market};
+use entities::{creator, market, pipeline_entry, scout, scout_market};
 use sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,17 @@ pub struct ScoutInput {
 
 impl Kind for ScoutInput {
     const NAME: &'static str = "scouts";
+
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<scout::Entity>(
+            txn,
+            scout::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
 
     async fn apply(
         txn: &DatabaseTransaction,
@@ -110,6 +121,44 @@ pub struct ProspectRecord {
 impl Kind for ProspectRecord {
     const NAME: &'static str = "prospects";
 
+    /// The open entry of each creator in the item's market.
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        let creators = rows_by::<creator::Entity>(
+            txn,
+            creator::Column::ExternalId,
+            items.iter().map(|p| p.creator.clone()),
+            |c| c.external_id.clone(),
+        )
+        .await?;
+        let open = rows_by::<pipeline_entry::Entity>(
+            txn,
+            pipeline_entry::Column::CreatorId,
+            creators.values().map(|c| c.id.to_string()),
+            |e| {
+                format!(
+                    "{}/{}",
+                    e.creator_id,
+                    e.active_market.as_deref().unwrap_or("")
+                )
+            },
+        )
+        .await?;
+        items
+            .iter()
+            .map(|p| {
+                let creator = creators.get(&p.creator).map_or(0, |c| c.id);
+                open.get(&format!("{creator}/{}", p.market))
+                    .map(|e| async_graphql::ID(e.id.to_string()))
+                    .ok_or_else(|| {
+                        ApiError::invariant(format!(
+                            "the prospect {:?} in {} was opened but is not there",
+                            p.creator, p.market
+                        ))
+                    })
+            })
+            .collect()
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
@@ -151,6 +200,7 @@ impl Kind for ProspectRecord {
             created: opened.created.len(),
             updated: 0,
             unchanged: opened.unchanged,
+            ids: Vec::new(),
         })
     }
 }

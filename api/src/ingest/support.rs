@@ -3,7 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use async_graphql::SimpleObject;
+use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::applied_event;
 use sea_orm::{
@@ -22,7 +22,7 @@ pub const MAX_BATCH: usize = 1000;
 const LOOKUP_CHUNK: usize = 500;
 
 /// What a batch did.
-#[derive(SimpleObject, Serialize, Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(SimpleObject, Serialize, Debug, Default, Clone, PartialEq, Eq)]
 pub struct BatchOutcome {
     /// Items in the batch.
     pub received: usize,
@@ -32,10 +32,17 @@ pub struct BatchOutcome {
     pub updated: usize,
     /// Items already applied or identical to what is stored.
     pub unchanged: usize,
+    /// The `id` (the one reads return and root lookups take) of the row each item wrote or
+    /// named, in item order: the creator, brand, shop, product, piece of content, order,
+    /// collaboration, violation, niche, scout or pipeline entry; for an event, the row it
+    /// applies to (the content of a metrics report, the order of a status change or a
+    /// review); for a market, its code. So a client sees what it created without a lookup.
+    #[serde(skip)]
+    pub ids: Vec<ID>,
 }
 
 impl BatchOutcome {
-    /// Adds another batch's counts (import totals).
+    /// Adds another batch's counts (import totals; ids are the batch's own).
     pub fn add(&mut self, other: BatchOutcome) {
         self.received += other.received;
         self.created += other.created;
@@ -77,6 +84,13 @@ pub trait Kind: DeserializeOwned + Serialize + Clone + Send + Sync + Sized + 'st
         items: Vec<Self>,
         ctx: &IngestContext,
     ) -> impl Future<Output = ApiResult<BatchOutcome>> + Send;
+
+    /// The ids of the rows the items wrote or name ([`BatchOutcome::ids`]), read back in
+    /// `txn` after [`apply`](Kind::apply), in item order.
+    fn ids(
+        txn: &DatabaseTransaction,
+        items: &[Self],
+    ) -> impl Future<Output = ApiResult<Vec<ID>>> + Send;
 }
 
 /// Runs one batch all-or-nothing.
@@ -97,7 +111,7 @@ pub async fn run<K: Kind>(
     // runs again and finds them there (two identical batches: one creates, one is unchanged).
     let mut attempt = 0;
     loop {
-        match apply_once(db, items.clone(), ctx).await {
+        match apply_once(db, &items, ctx).await {
             Err(ApiError::Contended(why)) if attempt < CONTENTION_RETRIES => {
                 attempt += 1;
                 tracing::info!(kind = K::NAME, attempt, %why, "batch retried after contention");
@@ -178,11 +192,12 @@ fn contention_backoff(attempt: u32) -> std::time::Duration {
 
 async fn apply_once<K: Kind>(
     db: &DatabaseConnection,
-    items: Vec<K>,
+    items: &[K],
     ctx: &IngestContext,
 ) -> ApiResult<BatchOutcome> {
     let txn = crate::db::begin_write(db).await?;
-    let outcome = K::apply(&txn, items, ctx).await?;
+    let mut outcome = K::apply(&txn, items.to_vec(), ctx).await?;
+    outcome.ids = K::ids(&txn, items).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -237,6 +252,26 @@ pub fn unique_in_batch<'a>(ids: impl Iterator<Item = &'a str>, field: &str) -> A
         }
     }
     Ok(())
+}
+
+/// The ids of the rows whose `column` holds each of `keys`, in `keys` order: read back after
+/// a batch wrote them, so every key names a row.
+pub async fn ids_by<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    column: E::Column,
+    keys: impl Iterator<Item = String>,
+    key_of: fn(&E::Model) -> String,
+    id_of: fn(&E::Model) -> i64,
+) -> ApiResult<Vec<ID>> {
+    let keys: Vec<String> = keys.collect();
+    let rows = rows_by::<E>(txn, column, keys.iter().cloned(), key_of).await?;
+    keys.iter()
+        .map(|key| {
+            rows.get(key)
+                .map(|row| ID(id_of(row).to_string()))
+                .ok_or_else(|| ApiError::invariant(format!("{key:?} was written but is not there")))
+        })
+        .collect()
 }
 
 /// Loads rows whose `column` is one of `keys`, keyed by that column's value.
@@ -414,6 +449,7 @@ impl BatchOutcome {
             created: count(Written::Created),
             updated: count(Written::Updated),
             unchanged: count(Written::Unchanged),
+            ids: Vec::new(),
         }
     }
 }

@@ -34,6 +34,17 @@ pub struct ViolationInput {
 impl Kind for ViolationInput {
     const NAME: &'static str = "violations";
 
+    async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
+        ids_by::<violation::Entity>(
+            txn,
+            violation::Column::ExternalId,
+            items.iter().map(|i| i.external_id.clone()),
+            |m| m.external_id.clone(),
+            |m| m.id,
+        )
+        .await
+    }
+
     async fn apply(
         txn: &DatabaseTransaction,
         items: Vec<Self>,
