@@ -59,7 +59,7 @@ struct Table {
 impl Table {
     /// Registers a connection if there is room, closing the oldest idle one at the cap.
     fn admit(&self, id: u64, max: usize) -> Option<(Arc<AtomicUsize>, Arc<Notify>)> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = crate::locks::lock(&self.open);
         if open.len() >= max {
             let idle = open
                 .iter()
@@ -81,10 +81,7 @@ impl Table {
     }
 
     fn remove(&self, id: u64) {
-        self.open
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&id);
+        crate::locks::lock(&self.open).remove(&id);
     }
 }
 

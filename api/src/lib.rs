@@ -13,6 +13,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod ingest;
 pub mod jobs;
+pub mod locks;
 pub mod long;
 pub mod ltv;
 pub mod matching;

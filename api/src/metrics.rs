@@ -133,7 +133,7 @@ fn escaped(value: &str) -> String {
 
 /// The histogram of `key` in `map`, created on first use.
 fn histogram(map: &Mutex<BTreeMap<String, Arc<Histogram>>>, key: &str) -> Arc<Histogram> {
-    let mut map = map.lock().expect("metrics lock");
+    let mut map = crate::locks::lock(map);
     if let Some(h) = map.get(key) {
         return Arc::clone(h);
     }
@@ -184,10 +184,7 @@ impl Metrics {
 
     /// Records one HTTP request.
     pub fn request(&self, route: &str, status: u16, elapsed: Duration) {
-        *self
-            .requests
-            .lock()
-            .expect("metrics lock")
+        *crate::locks::lock(&self.requests)
             .entry((route.to_owned(), status))
             .or_default() += 1;
         histogram(&self.routes, route).observe(elapsed);
@@ -197,7 +194,7 @@ impl Metrics {
     /// then `other`).
     pub fn operation(&self, name: &str, elapsed: Duration) {
         let h = {
-            let mut map = self.operations.lock().expect("metrics lock");
+            let mut map = crate::locks::lock(&self.operations);
             let known = map.contains_key(name) || map.len() < MAX_OPERATIONS;
             let key = if known { name } else { "other" };
             Arc::clone(map.entry(key.to_owned()).or_default())
@@ -207,26 +204,19 @@ impl Metrics {
 
     /// Records a GraphQL error by its `extensions.code`.
     pub fn error(&self, code: &str) {
-        *self
-            .errors
-            .lock()
-            .expect("metrics lock")
+        *crate::locks::lock(&self.errors)
             .entry(code.to_owned())
             .or_default() += 1;
     }
 
     /// Makes a scheduled job's series appear (zero runs) before its first run.
     pub fn job_scheduled(&self, job: &'static str) {
-        self.jobs
-            .lock()
-            .expect("metrics lock")
-            .entry(job)
-            .or_default();
+        crate::locks::lock(&self.jobs).entry(job).or_default();
     }
 
     /// Records one run of a scheduled job.
     pub fn job_ran(&self, job: &'static str, started: SystemTime, took: Duration, ok: bool) {
-        let mut jobs = self.jobs.lock().expect("metrics lock");
+        let mut jobs = crate::locks::lock(&self.jobs);
         let stats = jobs.entry(job).or_default();
         stats.last_start = Some(started);
         stats.last_duration = took;
@@ -289,7 +279,7 @@ impl Metrics {
             "counter",
             "HTTP requests by route and status.",
         );
-        for ((route, status), n) in self.requests.lock().expect("metrics lock").iter() {
+        for ((route, status), n) in crate::locks::lock(&self.requests).iter() {
             let _ = writeln!(
                 out,
                 "flywheel_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
@@ -302,7 +292,7 @@ impl Metrics {
             "histogram",
             "HTTP request latency by route, to the response's head.",
         );
-        for (route, h) in self.routes.lock().expect("metrics lock").iter() {
+        for (route, h) in crate::locks::lock(&self.routes).iter() {
             let labels = format!("route=\"{}\",", escaped(route));
             h.render(&mut out, "flywheel_http_request_duration_seconds", &labels);
         }
@@ -312,7 +302,7 @@ impl Metrics {
             "histogram",
             "GraphQL request latency by operation name (`anonymous` if unnamed, `other` past the first 100 names).",
         );
-        for (operation, h) in self.operations.lock().expect("metrics lock").iter() {
+        for (operation, h) in crate::locks::lock(&self.operations).iter() {
             let labels = format!("operation=\"{}\",", escaped(operation));
             h.render(
                 &mut out,
@@ -326,7 +316,7 @@ impl Metrics {
             "counter",
             "GraphQL errors by extensions.code.",
         );
-        for (code, n) in self.errors.lock().expect("metrics lock").iter() {
+        for (code, n) in crate::locks::lock(&self.errors).iter() {
             let _ = writeln!(
                 out,
                 "flywheel_graphql_errors_total{{code=\"{}\"}} {n}",
@@ -380,7 +370,7 @@ impl Metrics {
             let _ = writeln!(out, "flywheel_db_pool_max_connections {}", pool.max);
         }
 
-        let jobs = self.jobs.lock().expect("metrics lock").clone();
+        let jobs = crate::locks::lock(&self.jobs).clone();
         head(
             &mut out,
             "flywheel_job_runs_total",

@@ -94,7 +94,7 @@ impl Throttle {
     /// the bucket is not empty, so a caller already out of points is refused before any work.
     pub fn charge(&self, payer: &Payer, cost: u64, now: Instant) -> Result<Budget, Throttled> {
         let (rate, burst) = self.limits(payer);
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buckets = crate::locks::lock(&self.buckets);
         if buckets.len() >= MAX_TRACKED && !buckets.contains_key(payer) {
             buckets.retain(|p, b| {
                 let (rate, burst) = self.limits(p);

@@ -37,7 +37,7 @@ impl ScopeCheck {
             Role::Shop => Scope::Shop(caller.shop_id.unwrap_or_default()),
             Role::Scout => Scope::Markets(caller.markets.clone()),
         };
-        if self.known.read().expect("scope cache").contains(&scope) {
+        if crate::locks::read(&self.known).contains(&scope) {
             return Ok(caller);
         }
         match missing(db, &scope).await {
@@ -45,7 +45,7 @@ impl ScopeCheck {
                 "the bearer token names {what}, which does not exist"
             )),
             Ok(None) => {
-                let mut known = self.known.write().expect("scope cache");
+                let mut known = crate::locks::write(&self.known);
                 if known.len() >= KNOWN_CAPACITY {
                     known.clear();
                 }

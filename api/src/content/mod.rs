@@ -81,10 +81,7 @@ impl ContentScoring {
     }
 
     fn current(&self) -> Option<Arc<Model>> {
-        self.model
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        crate::locks::read(&self.model).clone()
     }
 
     /// The current model, built now if there is none yet.
@@ -113,10 +110,7 @@ impl ContentScoring {
             millis = started.elapsed().as_millis() as u64,
             "content cohort snapshot built"
         );
-        *self
-            .model
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::clone(&model));
+        *crate::locks::write(&self.model) = Some(Arc::clone(&model));
         Ok(model)
     }
 }

@@ -9,6 +9,7 @@ mod track;
 pub use track::ingest;
 
 use crate::error::{ApiError, ApiResult};
+use crate::locks::{read, write};
 use chrono::Utc;
 use scoring::matching::{
     Audience, BrandId, ContentStanding, CreatorId, CreatorProfiles, LookalikeQuery, MatchConfig,
@@ -16,7 +17,7 @@ use scoring::matching::{
     PageRequest, SharedGraph, explanation, lookalike_creators, match_creators,
 };
 use sea_orm::DatabaseConnection;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 /// Whose neighbourhood a query ranks.
@@ -61,15 +62,6 @@ struct State {
     /// Serialises the writers (ingest hooks and rebuilds) so no update is applied to a graph
     /// that a rebuild is about to replace.
     writer: tokio::sync::Mutex<()>,
-}
-
-fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Matching {
