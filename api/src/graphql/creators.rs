@@ -2,13 +2,13 @@
 
 use super::content::{Content, removed_pieces};
 use super::context::{db, load, load_all_with, load_required, prime_all_with};
+use super::follower_range::FollowerRange;
 use super::key::Key;
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::id;
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{Role, RoleGuard, caller};
-use crate::error::ApiError;
 use async_graphql::{Context, Description, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{content, creator, creator_niche, market, niche};
@@ -233,18 +233,12 @@ impl CreatorQuery {
         if let Some(markets) = caller(ctx)?.market_scope(filter.market.as_deref())? {
             cond = cond.add(creator::Column::MarketCode.is_in(markets));
         }
-        if let (Some(lo), Some(hi)) = (filter.min_followers, filter.max_followers)
-            && lo > hi
-        {
-            return Err(ApiError::bad(format!(
-                "filter.minFollowers ({lo}) is above filter.maxFollowers ({hi})"
-            ))
-            .into());
-        }
-        if let Some(lo) = filter.min_followers {
+        let followers =
+            FollowerRange::parse("filter.", filter.min_followers, filter.max_followers)?;
+        if let Some(lo) = followers.min {
             cond = cond.add(creator::Column::Followers.gte(lo));
         }
-        if let Some(hi) = filter.max_followers {
+        if let Some(hi) = followers.max {
             cond = cond.add(creator::Column::Followers.lte(hi));
         }
         if let Some(capable) = filter.ecommerce_capable {

@@ -3,6 +3,7 @@
 
 use super::context::load_required;
 use super::creators::Creator;
+use super::follower_range::FollowerRange;
 use super::pagination::page_size;
 use super::scalars::parse_id;
 use crate::auth::{Caller, Role};
@@ -24,10 +25,10 @@ pub struct MatchFilter {
     /// Creators with content in this niche (a leaf, or a category and its leaves).
     pub niche_id: Option<ID>,
     /// Creators with at least this many followers (>= 0).
-    pub min_followers: Option<i64>,
+    pub min_followers: Option<i32>,
     /// Creators with at most this many followers (>= 0): to find niche creators rather than
     /// the biggest ones.
-    pub max_followers: Option<i64>,
+    pub max_followers: Option<i32>,
     /// `true`: only creators who can sell; `false` or omitted: no constraint.
     pub ecommerce_capable: Option<bool>,
     /// Content score (0-100) at least this; creators not scored yet are left out.
@@ -260,22 +261,9 @@ fn audience(caller: &Caller) -> Audience {
 
 /// Checks a filter and turns it into scoring's terms.
 fn filters(f: MatchFilter) -> ApiResult<MatchFilters> {
-    let count = |field: &str, v: Option<i64>| -> ApiResult<Option<u64>> {
-        v.map(|n| {
-            u64::try_from(n)
-                .map_err(|_| ApiError::bad(format!("filter.{field}: must be >= 0, got {n}")))
-        })
-        .transpose()
-    };
-    let min_followers = count("minFollowers", f.min_followers)?;
-    let max_followers = count("maxFollowers", f.max_followers)?;
-    if let (Some(lo), Some(hi)) = (min_followers, max_followers)
-        && lo > hi
-    {
-        return Err(ApiError::bad(format!(
-            "filter: minFollowers ({lo}) is above maxFollowers ({hi}), so nothing can match"
-        )));
-    }
+    let followers = FollowerRange::parse("filter.", f.min_followers, f.max_followers)?;
+    // Both are at least 0 once parsed.
+    let count = |n: Option<i32>| n.map(|n| u64::from(n.unsigned_abs()));
     if let Some(s) = f.min_content_score
         && !(0.0..=100.0).contains(&s)
     {
@@ -290,8 +278,8 @@ fn filters(f: MatchFilter) -> ApiResult<MatchFilters> {
     Ok(MatchFilters {
         markets: f.market.into_iter().collect(),
         niches,
-        min_followers,
-        max_followers,
+        min_followers: count(followers.min),
+        max_followers: count(followers.max),
         ecommerce_only: f.ecommerce_capable.unwrap_or(false),
         min_content_score: f.min_content_score,
         max_recent_violations: f.no_recent_violations.unwrap_or(false).then_some(0),

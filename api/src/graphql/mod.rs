@@ -8,6 +8,7 @@ mod content;
 mod content_score;
 pub mod context;
 mod creators;
+pub(crate) mod follower_range;
 mod key;
 mod loaders;
 mod ltv;

@@ -482,8 +482,11 @@ impl ScoutQuery {
         let filter = suggest::Filter {
             market,
             niche_id,
-            min_followers,
-            max_followers,
+            followers: super::follower_range::FollowerRange::parse(
+                "",
+                min_followers,
+                max_followers,
+            )?,
         };
         let ranked = suggest::suggestions(db(ctx), &filter).await?;
         Ok(super::pagination::ranked_in_memory(

@@ -7,7 +7,8 @@
 //! O(candidates) work: about 0.1 s for the demo's 5,000 US candidates.
 
 use super::super::creators::{Creator, in_niche};
-use crate::error::{ApiError, ApiResult};
+use super::super::follower_range::FollowerRange;
+use crate::error::ApiResult;
 use async_graphql::SimpleObject;
 use entities::{content, creator, creator_content_score, creator_ltv, order, pipeline_entry};
 use scoring::pipeline::{ProspectSignals, prospect_score};
@@ -21,8 +22,7 @@ use std::collections::HashMap;
 pub struct Filter {
     pub market: String,
     pub niche_id: Option<i64>,
-    pub min_followers: Option<i32>,
-    pub max_followers: Option<i32>,
+    pub followers: FollowerRange,
 }
 
 /// A creator worth contacting, with the parts of its score.
@@ -86,13 +86,6 @@ pub async fn suggestions(
     db: &DatabaseConnection,
     filter: &Filter,
 ) -> ApiResult<Vec<ProspectSuggestion>> {
-    if let (Some(lo), Some(hi)) = (filter.min_followers, filter.max_followers)
-        && lo > hi
-    {
-        return Err(ApiError::bad(format!(
-            "minFollowers ({lo}) is above maxFollowers ({hi})"
-        )));
-    }
     let open = pipeline_entry::Entity::find()
         .select_only()
         .column(pipeline_entry::Column::CreatorId)
@@ -100,10 +93,10 @@ pub async fn suggestions(
     let mut cond = Condition::all()
         .add(creator::Column::MarketCode.eq(filter.market.clone()))
         .add(creator::Column::Id.not_in_subquery(open.into_query()));
-    if let Some(lo) = filter.min_followers {
+    if let Some(lo) = filter.followers.min {
         cond = cond.add(creator::Column::Followers.gte(lo));
     }
-    if let Some(hi) = filter.max_followers {
+    if let Some(hi) = filter.followers.max {
         cond = cond.add(creator::Column::Followers.lte(hi));
     }
     if let Some(niche) = filter.niche_id {
