@@ -18,6 +18,7 @@ pub mod long;
 pub mod ltv;
 pub mod matching;
 pub mod metrics;
+pub mod pipeline;
 pub mod rating;
 pub mod scan;
 pub mod server;

@@ -5,7 +5,7 @@ use super::links;
 use super::lists::list;
 use super::support::*;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::scouts::write::{Duplicate, NewProspect, open_entries};
+use crate::pipeline::write::{Duplicate, NewProspect, open_entries};
 use async_graphql::InputObject;
 use entities::{creator, market, pipeline_entry, scout, scout_market};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};

@@ -1,9 +1,9 @@
 //! Funnel figures: the entries of a market or scout opened in a period, their histories turned
 //! into scoring inputs, and `scoring::pipeline::Funnel` turned into GraphQL types.
 
-use super::{stage, state};
 use crate::error::ApiResult;
 use crate::graphql::scalars::{Long, Money};
+use crate::pipeline::{stage, state};
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;

@@ -8,7 +8,6 @@
 
 mod funnel;
 mod suggest;
-pub(crate) mod write;
 
 use super::context::{db, load_all, load_required};
 use super::creators::Creator;
@@ -20,40 +19,16 @@ use crate::auth::{Role, RoleGuard, caller};
 use crate::error::ApiError;
 use crate::ingest::BatchOutcome;
 use crate::ingest::scouts::ScoutInput;
+use crate::pipeline::write::{self, Duplicate, Items, Move, NewProspect};
+use crate::pipeline::{stage, state};
 use async_graphql::{Context, Description, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
 use entities::{creator, market, pipeline_entry, pipeline_event, scout, scout_market};
-use scoring::pipeline::Stage;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
-use write::{Duplicate, Items, Move, NewProspect};
 
 pub use funnel::Funnel;
 pub use suggest::ProspectSuggestion;
-
-/// The scoring stage of a stored state.
-pub(crate) fn stage(s: PipelineState) -> Stage {
-    match s {
-        PipelineState::Prospect => Stage::Prospect,
-        PipelineState::Contacted => Stage::Contacted,
-        PipelineState::Onboarding => Stage::Onboarding,
-        PipelineState::Certified => Stage::Certified,
-        PipelineState::Rejected => Stage::Rejected,
-        PipelineState::Churned => Stage::Churned,
-    }
-}
-
-/// The stored state of a scoring stage.
-pub(crate) fn state(s: Stage) -> PipelineState {
-    match s {
-        Stage::Prospect => PipelineState::Prospect,
-        Stage::Contacted => PipelineState::Contacted,
-        Stage::Onboarding => PipelineState::Onboarding,
-        Stage::Certified => PipelineState::Certified,
-        Stage::Rejected => PipelineState::Rejected,
-        Stage::Churned => PipelineState::Churned,
-    }
-}
 
 /// A creator scout of the onboarding programme.
 #[derive(Description)]
