@@ -1,5 +1,6 @@
 //! Brand-creator collaborations. A brand may record its own; admins any.
 
+use super::Touched;
 use super::support::*;
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
@@ -164,6 +165,15 @@ impl Kind for CollaborationInput {
             m.updated_at = now
         })
         .await?;
-        Ok(BatchOutcome::tally(&written))
+        let touched = Touched::Collaborations {
+            all: items.iter().map(|c| c.external_id.clone()).collect(),
+            new: items
+                .iter()
+                .zip(&written)
+                .filter(|(_, w)| **w == Written::Created)
+                .map(|(c, _)| c.external_id.clone())
+                .collect(),
+        };
+        Ok(BatchOutcome::touching(&written, touched))
     }
 }

@@ -26,10 +26,15 @@ pub(crate) fn context(ctx: &Context<'_>) -> Result<IngestContext> {
     })
 }
 
+/// Runs a batch, then brings matching up to date with what it touched.
 async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcome> {
     let ingest = context(ctx)?;
+    let outcome = super::run(db(ctx), items, &ingest).await?;
     let matching = ctx.data_unchecked::<std::sync::Arc<crate::matching::Matching>>();
-    Ok(crate::matching::ingest(matching, db(ctx), items, &ingest).await?)
+    matching
+        .catch_up(db(ctx), &outcome.touched, ingest.now)
+        .await;
+    Ok(outcome)
 }
 
 /// Batch ingest mutations. Each batch is all-or-nothing and idempotent by external id.

@@ -1,6 +1,7 @@
 //! Metric reports for content: cumulative counts as of an instant. A report older than the
 //! stored one is ignored, so reports may arrive out of order.
 
+use super::Touched;
 use super::support::*;
 use crate::error::{ApiError, ApiResult};
 use crate::long::Long;
@@ -167,6 +168,7 @@ impl Kind for ContentMetricsInput {
         let fresh = first_time(txn, Self::NAME, &ids, ctx.now).await?;
         let mut fates = vec![Written::Unchanged; items.len()];
         let mut updated = Vec::new();
+        let mut reported = Vec::new();
         for i in fresh {
             let m = &items[i];
             let piece = pieces.get_mut(&m.content).expect("resolved above");
@@ -190,9 +192,10 @@ impl Kind for ContentMetricsInput {
             *piece = am.update(txn).await?;
             fates[i] = Written::Created;
             updated.push(piece.id);
+            reported.push(m.content.clone());
         }
         // The new counts move the pieces' scores and pools, in this same transaction.
         crate::content::rescore(txn, &ctx.content, &updated, &[], ctx.now).await?;
-        Ok(BatchOutcome::tally(&fates))
+        Ok(BatchOutcome::touching(&fates, Touched::Metrics(reported)))
     }
 }

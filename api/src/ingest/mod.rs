@@ -16,16 +16,11 @@ mod reference;
 mod reviews;
 pub(crate) mod scouts;
 mod support;
+mod touched;
 mod violations;
 
 pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, check_texts, run};
-/// The record kinds matching follows (see `crate::matching::ingest`).
-pub(crate) use {
-    collaborations::CollaborationInput,
-    metrics::ContentMetricsInput,
-    parties::{BrandInput, CreatorInput},
-    violations::ViolationInput,
-};
+pub use touched::Touched;
 
 /// Declares the record kinds once: their names for files and the dispatch from JSON.
 macro_rules! kinds {

@@ -1,5 +1,6 @@
 //! The marketplace's parties and catalogue: creators, brands, shops and products.
 
+use super::Touched;
 use super::links;
 use super::lists::list;
 use super::support::*;
@@ -257,7 +258,8 @@ impl Kind for CreatorInput {
             .zip(changed)
             .map(|(w, c)| w.with_links(c))
             .collect();
-        Ok(BatchOutcome::tally(&fates))
+        let touched = Touched::Creators(items.iter().map(|c| c.external_id.clone()).collect());
+        Ok(BatchOutcome::touching(&fates, touched))
     }
 }
 
@@ -375,7 +377,8 @@ impl Kind for BrandInput {
             .zip(niches_changed.iter().zip(markets_changed))
             .map(|(w, (n, m))| w.with_links(*n || m))
             .collect();
-        Ok(BatchOutcome::tally(&fates))
+        let touched = Touched::Brands(items.iter().map(|b| b.external_id.clone()).collect());
+        Ok(BatchOutcome::touching(&fates, touched))
     }
 }
 

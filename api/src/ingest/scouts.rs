@@ -199,7 +199,7 @@ impl Kind for ProspectRecord {
             created: opened.created.len(),
             updated: 0,
             unchanged: opened.unchanged,
-            ids: Vec::new(),
+            ..BatchOutcome::default()
         })
     }
 }

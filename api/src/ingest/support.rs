@@ -39,9 +39,23 @@ pub struct BatchOutcome {
     /// review); for a market, its code. So a client sees what it created without a lookup.
     #[serde(skip)]
     pub ids: Vec<ID>,
+    /// What in-memory state must catch up on once the batch has committed.
+    #[graphql(skip)]
+    #[serde(skip)]
+    pub touched: super::touched::Touched,
 }
 
 impl BatchOutcome {
+    /// The counts of `written` and what the batch touched (nothing, if every item was
+    /// already there as sent).
+    pub fn touching(written: &[Written], touched: super::touched::Touched) -> Self {
+        let changed = written.iter().any(|w| *w != Written::Unchanged);
+        Self {
+            touched: if changed { touched } else { Default::default() },
+            ..Self::tally(written)
+        }
+    }
+
     /// Adds another batch's counts (import totals; ids are the batch's own).
     pub fn add(&mut self, other: BatchOutcome) {
         self.received += other.received;
@@ -449,7 +463,7 @@ impl BatchOutcome {
             created: count(Written::Created),
             updated: count(Written::Updated),
             unchanged: count(Written::Unchanged),
-            ids: Vec::new(),
+            ..Self::default()
         }
     }
 }

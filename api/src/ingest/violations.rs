@@ -1,6 +1,7 @@
 //! Moderation violations against content, creators or shops. Resending one with a new
 //! `upheld` records the outcome of an appeal.
 
+use super::Touched;
 use super::support::*;
 use crate::error::ApiResult;
 use async_graphql::InputObject;
@@ -135,6 +136,7 @@ impl Kind for ViolationInput {
             upsert::<violation::Entity>(txn, rows, violation::Column::Id, |m| m.updated_at = now)
                 .await?;
         crate::content::rescore(txn, &ctx.content, &pieces, &creators, now).await?;
-        Ok(BatchOutcome::tally(&written))
+        let touched = Touched::Violations(items.iter().map(|v| v.external_id.clone()).collect());
+        Ok(BatchOutcome::touching(&written, touched))
     }
 }

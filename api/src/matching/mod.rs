@@ -6,8 +6,6 @@
 pub mod load;
 mod track;
 
-pub use track::ingest;
-
 use crate::error::{ApiError, ApiResult};
 use crate::locks::{read, write};
 use chrono::Utc;

@@ -1,7 +1,8 @@
 //! Keeping matching current: after an ingest batch of creators, brands, collaborations,
-//! violations or content metrics commits, the rows it touched are read back and published as
-//! graph updates and directory changes (a metrics report rescored its creators' content scores,
-//! which the ranking reads). Other kinds pass straight through.
+//! violations or content metrics commits, the mutation hands matching what the batch reports
+//! it touched ([`Touched`]); the rows are read back and published as graph updates and
+//! directory changes (a metrics report rescored its creators' content scores, which the
+//! ranking reads).
 //!
 //! Only collaborations that are new to the database add an edge (a re-sent batch adds nothing;
 //! a changed GMV or date of a known collaboration reaches its edge weight at the next build,
@@ -11,17 +12,13 @@
 use super::Matching;
 use super::load::{self, History};
 use crate::error::ApiResult;
-use crate::ingest::{
-    BatchOutcome, BrandInput, CollaborationInput, ContentMetricsInput, CreatorInput, IngestContext,
-    Kind, ViolationInput, run,
-};
+use crate::ingest::Touched;
 use chrono::{DateTime, Utc};
 use entities::{brand, brand_niche, collaboration, content, creator, creator_niche, violation};
 use scoring::matching::{
     self as m, BrandId, CreatorId, CreatorProfile, GraphUpdate, NicheId, NicheShare,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
-use std::any::Any;
 use std::collections::{HashMap, HashSet};
 
 /// What one batch changes in matching.
@@ -33,66 +30,16 @@ pub(super) struct Changes {
     pub brand_names: Vec<(BrandId, String)>,
 }
 
-/// The external ids of a batch that matter to matching, by kind.
-enum Touched {
-    Creators(Vec<String>),
-    Brands(Vec<String>),
-    Collaborations(Vec<String>),
-    Violations(Vec<String>),
-    /// The external ids of the content whose metrics were reported.
-    Metrics(Vec<String>),
-}
-
-impl Touched {
-    fn of<K: Kind>(items: &[K]) -> Option<Self> {
-        external_ids(items, |c: &CreatorInput| &c.external_id)
-            .map(Self::Creators)
-            .or_else(|| external_ids(items, |b: &BrandInput| &b.external_id).map(Self::Brands))
-            .or_else(|| {
-                external_ids(items, |c: &CollaborationInput| &c.external_id)
-                    .map(Self::Collaborations)
-            })
-            .or_else(|| {
-                external_ids(items, |v: &ViolationInput| &v.external_id).map(Self::Violations)
-            })
-            .or_else(|| {
-                external_ids(items, |r: &ContentMetricsInput| &r.content).map(Self::Metrics)
-            })
-    }
-}
-
-/// The items' external ids if the batch is of kind `T`.
-fn external_ids<K: Kind, T: 'static>(items: &[K], id: fn(&T) -> &String) -> Option<Vec<String>> {
-    items
-        .iter()
-        .map(|item| {
-            (item as &dyn Any)
-                .downcast_ref::<T>()
-                .map(|t| id(t).clone())
-        })
-        .collect()
-}
-
-/// Runs one ingest batch ([`run`]) and, once it has committed, publishes what it changed to
-/// matching. A failure to publish is logged, never reported as a failed batch: the batch is in.
-pub async fn ingest<K: Kind>(
-    matching: &Matching,
-    db: &DatabaseConnection,
-    items: Vec<K>,
-    ctx: &IngestContext,
-) -> ApiResult<BatchOutcome> {
-    let touched = Touched::of(&items);
-    let known = match &touched {
-        Some(Touched::Collaborations(ids)) => known_collaborations(db, ids).await?,
-        _ => HashSet::new(),
-    };
-    let outcome = run(db, items, ctx).await?;
-    if let Some(touched) = touched
-        && outcome.created + outcome.updated > 0
-    {
+impl Matching {
+    /// Brings matching up to date with a batch that has committed, from what it reports it
+    /// touched. A failure is logged, never reported as a failed batch: the batch is in.
+    pub async fn catch_up(&self, db: &DatabaseConnection, touched: &Touched, now: DateTime<Utc>) {
+        if *touched == Touched::Nothing {
+            return;
+        }
         let published = async {
-            let changes = changes(db, touched, &known, ctx.now).await?;
-            matching.publish(changes).await
+            let changes = changes(db, touched, now).await?;
+            self.publish(changes).await
         };
         if let Err(err) = published.await {
             tracing::error!(
@@ -101,32 +48,16 @@ pub async fn ingest<K: Kind>(
             );
         }
     }
-    Ok(outcome)
-}
-
-async fn known_collaborations(
-    db: &DatabaseConnection,
-    ids: &[String],
-) -> ApiResult<HashSet<String>> {
-    Ok(collaboration::Entity::find()
-        .select_only()
-        .column(collaboration::Column::ExternalId)
-        .filter(collaboration::Column::ExternalId.is_in(ids.iter().cloned()))
-        .into_tuple::<String>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 async fn changes(
     db: &DatabaseConnection,
-    touched: Touched,
-    known: &HashSet<String>,
+    touched: &Touched,
     now: DateTime<Utc>,
 ) -> ApiResult<Changes> {
     let mut out = Changes::default();
-    let creators_to_refresh: Vec<i64> = match touched {
+    let creators_to_refresh: Vec<i64> = match touched.clone() {
+        Touched::Nothing => Vec::new(),
         Touched::Creators(ids) => {
             let rows = creator::Entity::find()
                 .filter(creator::Column::ExternalId.is_in(ids))
@@ -169,12 +100,13 @@ async fn changes(
             }
             Vec::new()
         }
-        Touched::Collaborations(ids) => {
+        Touched::Collaborations { all, new } => {
             let rows = collaboration::Entity::find()
-                .filter(collaboration::Column::ExternalId.is_in(ids))
+                .filter(collaboration::Column::ExternalId.is_in(all))
                 .all(db)
                 .await?;
-            for c in rows.iter().filter(|c| !known.contains(&c.external_id)) {
+            let new: HashSet<String> = new.into_iter().collect();
+            for c in rows.iter().filter(|c| new.contains(&c.external_id)) {
                 out.updates
                     .push(GraphUpdate::AddCollaboration(load::collaboration_input(
                         c, now,
