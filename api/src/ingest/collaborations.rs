@@ -43,9 +43,8 @@ impl Kind for CollaborationInput {
         ids_by::<collaboration::Entity>(
             txn,
             collaboration::Column::ExternalId,
+            collaboration::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }

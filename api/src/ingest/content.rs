@@ -43,9 +43,8 @@ impl Kind for ContentInput {
         ids_by::<content::Entity>(
             txn,
             content::Column::ExternalId,
+            content::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }

@@ -139,9 +139,8 @@ impl Kind for ContentMetricsInput {
         ids_by::<content::Entity>(
             txn,
             content::Column::ExternalId,
+            content::Column::Id,
             items.iter().map(|i| i.content.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }

@@ -52,14 +52,7 @@ pub(super) async fn order_ids(
     txn: &DatabaseTransaction,
     orders: impl Iterator<Item = String>,
 ) -> ApiResult<Vec<async_graphql::ID>> {
-    ids_by::<order::Entity>(
-        txn,
-        order::Column::ExternalId,
-        orders,
-        |m| m.external_id.clone(),
-        |m| m.id,
-    )
-    .await
+    ids_by::<order::Entity>(txn, order::Column::ExternalId, order::Column::Id, orders).await
 }
 
 impl Kind for OrderInput {

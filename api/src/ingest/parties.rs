@@ -141,9 +141,8 @@ impl Kind for CreatorInput {
         ids_by::<creator::Entity>(
             txn,
             creator::Column::ExternalId,
+            creator::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }
@@ -287,9 +286,8 @@ impl Kind for BrandInput {
         ids_by::<brand::Entity>(
             txn,
             brand::Column::ExternalId,
+            brand::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }
@@ -405,9 +403,8 @@ impl Kind for ShopInput {
         ids_by::<shop::Entity>(
             txn,
             shop::Column::ExternalId,
+            shop::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }
@@ -495,9 +492,8 @@ impl Kind for ProductInput {
         ids_by::<product::Entity>(
             txn,
             product::Column::ExternalId,
+            product::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }

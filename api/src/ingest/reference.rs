@@ -124,9 +124,8 @@ impl Kind for NicheInput {
         ids_by::<niche::Entity>(
             txn,
             niche::Column::Slug,
+            niche::Column::Id,
             items.iter().map(|i| i.slug.clone()),
-            |m| m.slug.clone(),
-            |m| m.id,
         )
         .await
     }

@@ -32,9 +32,8 @@ impl Kind for ScoutInput {
         ids_by::<scout::Entity>(
             txn,
             scout::Column::ExternalId,
+            scout::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }

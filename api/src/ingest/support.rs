@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use entities::applied_event;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -268,21 +268,32 @@ pub fn unique_in_batch<'a>(ids: impl Iterator<Item = &'a str>, field: &str) -> A
     Ok(())
 }
 
-/// The ids of the rows whose `column` holds each of `keys`, in `keys` order: read back after
-/// a batch wrote them, so every key names a row.
+/// The ids (`id_column`) of the rows whose `key_column` holds each of `keys`, in `keys` order:
+/// read back after a batch wrote them, so every key names a row. Only the two columns are
+/// read.
 pub async fn ids_by<E: EntityTrait>(
     txn: &DatabaseTransaction,
-    column: E::Column,
+    key_column: E::Column,
+    id_column: E::Column,
     keys: impl Iterator<Item = String>,
-    key_of: fn(&E::Model) -> String,
-    id_of: fn(&E::Model) -> i64,
 ) -> ApiResult<Vec<ID>> {
     let keys: Vec<String> = keys.collect();
-    let rows = rows_by::<E>(txn, column, keys.iter().cloned(), key_of).await?;
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, i64)> = E::find()
+            .select_only()
+            .column(key_column)
+            .column(id_column)
+            .filter(key_column.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(rows);
+    }
     keys.iter()
         .map(|key| {
-            rows.get(key)
-                .map(|row| ID(id_of(row).to_string()))
+            ids.get(key)
+                .map(|id| ID(id.to_string()))
                 .ok_or_else(|| ApiError::invariant(format!("{key:?} was written but is not there")))
         })
         .collect()

@@ -39,9 +39,8 @@ impl Kind for ViolationInput {
         ids_by::<violation::Entity>(
             txn,
             violation::Column::ExternalId,
+            violation::Column::Id,
             items.iter().map(|i| i.external_id.clone()),
-            |m| m.external_id.clone(),
-            |m| m.id,
         )
         .await
     }
