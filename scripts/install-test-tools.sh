@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and Cargo does not provide, once per machine (as root; CI calls
 # it before `cargo test`):
-# - Debian's Chromium: `tests/tests/graphiql_browser.rs` drives /usr/bin/chromium headless
+# - Debian's Chromium: `tests/tests/api/graphiql_browser.rs` drives /usr/bin/chromium headless
 #   (and skips without it);
 # - schemathesis from PyPI, pinned: scripts/fuzz/run.sh fuzzes the live endpoint with it;
 # - Debian's wrk: tests/load/run.sh and tests/load/mix.sh load the server with it.

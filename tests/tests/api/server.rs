@@ -558,7 +558,7 @@ async fn abusive_documents_are_refused_before_any_work() {
 /// its cost, and production mode keeps introspection and suggestions from strangers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn introspection_cost_reports_and_production_mode() {
-    let introspection = include_str!("../fixtures/graphql/introspection.graphql");
+    let introspection = include_str!("../../fixtures/graphql/introspection.graphql");
     let s = TestServer::start(Backend::Sqlite).await;
     let body = s.gql(None, introspection, json!({})).await;
     assert!(body.get("errors").is_none(), "{body}");
