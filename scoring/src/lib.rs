@@ -9,3 +9,5 @@ pub mod ltv;
 pub mod matching;
 pub mod pipeline;
 pub mod rating;
+pub mod severity;
+pub mod stats;

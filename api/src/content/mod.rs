@@ -12,6 +12,7 @@ pub mod recompute;
 mod rescore;
 pub mod stored;
 
+pub use pieces::severity;
 pub use rescore::rescore;
 pub use stored::{SellingPiece, selling_content, shop_score};
 

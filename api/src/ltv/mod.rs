@@ -174,42 +174,6 @@ pub fn estimate(
     })
 }
 
-/// Spearman's rank correlation (average ranks for ties); `None` below 3 pairs or without
-/// variation. Used to check that predicted LTVs rank creators as their past sales do.
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
-    fn ranks(v: &[f64]) -> Vec<f64> {
-        let mut order: Vec<usize> = (0..v.len()).collect();
-        order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-        let mut r = vec![0.0; v.len()];
-        let mut i = 0;
-        while i < order.len() {
-            let mut j = i;
-            while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
-                j += 1;
-            }
-            let average = (i + j) as f64 / 2.0 + 1.0;
-            for &k in &order[i..=j] {
-                r[k] = average;
-            }
-            i = j + 1;
-        }
-        r
-    }
-    if x.len() != y.len() || x.len() < 3 {
-        return None;
-    }
-    let (rx, ry) = (ranks(x), ranks(y));
-    let n = x.len() as f64;
-    let mean = (n + 1.0) / 2.0;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in rx.iter().zip(&ry) {
-        sxy += (a - mean) * (b - mean);
-        sxx += (a - mean) * (a - mean);
-        syy += (b - mean) * (b - mean);
-    }
-    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,14 +197,5 @@ mod tests {
             let err = config(h, d).unwrap_err();
             assert_eq!(err.code(), "BAD_USER_INPUT", "{h} {d}");
         }
-    }
-
-    #[test]
-    fn spearman_ranks_with_ties() {
-        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]), Some(1.0));
-        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
-        let r = spearman(&[1.0, 2.0, 2.0, 4.0], &[1.0, 3.0, 2.0, 4.0]).unwrap();
-        assert!((r - 0.948_683_298_050_513_8).abs() < 1e-12, "{r}");
-        assert_eq!(spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None);
     }
 }

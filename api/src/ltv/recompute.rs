@@ -394,13 +394,13 @@ pub async fn run(
             converged: fitted.count.converged && fitted.spend.converged,
             creators: d.histories.len(),
             predicted: ltv.len(),
-            spearman: super::spearman(&ltv, &past),
+            spearman: scoring::stats::spearman(&ltv, &past),
         });
         all_ltv.extend(ltv);
         all_past.extend(past);
     }
     report.predicted = rows.len();
-    report.spearman = super::spearman(&all_ltv, &all_past);
+    report.spearman = scoring::stats::spearman(&all_ltv, &all_past);
 
     let txn = crate::db::begin_write(db).await?;
     creator_ltv::Entity::delete_many().exec(&txn).await?;

@@ -187,9 +187,10 @@ impl Matching {
         })
     }
 
-    /// Re-reads every creator's stored content score, LTV and P(active) into the directory:
-    /// the scheduled jobs that recompute them call this, since metric ingest and refits do not
-    /// pass through the graph's own ingest hook. Nothing to do before the first build.
+    /// Re-reads every creator's stored content score, LTV and P(active) into the directory.
+    /// The scheduled jobs that recompute them (cohort rebuild, LTV refit) call this: they write
+    /// scores outside any ingest batch, so no `Touched` announces them (a metric report's
+    /// creators are refreshed by `catch_up`). Nothing to do before the first build.
     pub async fn refresh_scores(&self) -> ApiResult<()> {
         let Some(state) = self.state.get() else {
             return Ok(());

@@ -13,7 +13,7 @@ use super::view::{ImprovementView, MetricView, date_of, day_of_date, tier};
 use crate::content::selling_content;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::enums::{Severity, SubjectKind};
+use entities::enums::SubjectKind;
 pub use entities::shop_rating::EvaluationKind;
 use entities::shop_rating::RatingTier;
 use entities::{
@@ -279,11 +279,7 @@ async fn violations_by_shop(
     }
     let mut out: HashMap<i64, Vec<r::Violation>> = HashMap::new();
     for v in rows {
-        let severity = match v.severity {
-            Severity::Minor => r::Severity::Minor,
-            Severity::Major => r::Severity::Major,
-            Severity::Severe => r::Severity::Severe,
-        };
+        let severity = crate::content::severity(v.severity);
         let day = day_of(v.occurred_at);
         let shops = match (v.shop_id, v.content_id) {
             (Some(s), _) => vec![s],

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ContentError;
 
+pub use crate::severity::Severity;
+
 /// A market (country or region), as a compact id the caller maps to its own keys.
 ///
 /// Ids instead of strings keep a million-piece cohort build allocation-free; display names are
@@ -107,17 +109,6 @@ pub enum ValueGrade {
     WeaklyUseful,
     /// Pure entertainment.
     NotUseful,
-}
-
-/// Severity of an upheld moderation violation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Severity {
-    /// Costs a few points.
-    Minor,
-    /// Costs many points.
-    Major,
-    /// Zeroes the score and freezes distribution.
-    Severe,
 }
 
 /// Upheld violations on one piece, counted by severity.

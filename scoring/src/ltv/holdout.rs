@@ -122,24 +122,8 @@ impl HoldoutReport {
             actual_total: actual.iter().sum(),
             predicted_total: predicted.iter().sum(),
             mean_squared_error,
-            correlation: correlation(&predicted, &actual),
+            correlation: crate::stats::pearson(&predicted, &actual).unwrap_or(0.0),
         })
-    }
-}
-
-fn correlation(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    if sxx > 0.0 && syy > 0.0 {
-        sxy / (sxx * syy).sqrt()
-    } else {
-        0.0
     }
 }
 

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::error::RatingError;
 use super::metric::PerMetric;
 
+pub use crate::severity::Severity;
+
 /// A calendar day as a plain number: days since 1970-01-01.
 pub type Day = i32;
 
@@ -131,17 +133,6 @@ impl DailyAggregate {
         }
         Ok(())
     }
-}
-
-/// How serious an upheld content violation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Severity {
-    /// E.g. a missing disclosure; weighs on the violation rate only.
-    Minor,
-    /// E.g. a misleading claim; weighs more on the violation rate.
-    Major,
-    /// E.g. counterfeit or dangerous goods: demotes to C at once, with no grace period.
-    Severe,
 }
 
 /// An upheld violation (appealed-and-overturned ones must not be passed).

@@ -58,7 +58,7 @@ pub struct ProspectSuggestion {
 /// with a stored prediction: LTVs are in the market's currency and heavy-tailed, a rank is
 /// neither.
 async fn ltv_ranks(db: &DatabaseConnection, market: &str) -> ApiResult<HashMap<i64, f64>> {
-    let mut ltvs: Vec<(i64, i64)> = creator_ltv::Entity::find()
+    let ltvs: Vec<(i64, i64)> = creator_ltv::Entity::find()
         .select_only()
         .column(creator_ltv::Column::CreatorId)
         .column(creator_ltv::Column::LtvMinor)
@@ -66,18 +66,13 @@ async fn ltv_ranks(db: &DatabaseConnection, market: &str) -> ApiResult<HashMap<i
         .into_tuple()
         .all(db)
         .await?;
-    ltvs.sort_by_key(|&(_, ltv)| ltv);
-    let n = ltvs.len() as f64;
-    let mut ranks = HashMap::with_capacity(ltvs.len());
-    let mut start = 0;
-    while start < ltvs.len() {
-        let end = start + ltvs[start..].partition_point(|&(_, v)| v == ltvs[start].1);
-        let rank = (start + end) as f64 / 2.0 / n;
-        for &(id, _) in &ltvs[start..end] {
-            ranks.insert(id, rank);
-        }
-        start = end;
-    }
+    let values: Vec<f64> = ltvs.iter().map(|&(_, ltv)| ltv as f64).collect();
+    let n = values.len() as f64;
+    let ranks = ltvs
+        .iter()
+        .zip(scoring::stats::mid_ranks(&values))
+        .map(|(&(id, _), rank)| (id, (rank - 0.5) / n))
+        .collect();
     Ok(ranks)
 }
 
