@@ -5,6 +5,7 @@
 //! GraphQL types, so every model can be unit-tested and benchmarked on its own.
 
 pub mod content;
+pub mod day;
 pub mod ltv;
 pub mod matching;
 pub mod pipeline;

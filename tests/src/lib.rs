@@ -236,7 +236,7 @@ impl TestServer {
     /// tokens they run with.
     pub async fn start_demo(backend: Backend, scale: f64) -> (Self, Vec<Example>, Tokens) {
         let (database, conn, statements, keys) = Self::fresh(backend).await;
-        flywheel::cli::demo::seed(&conn, &flywheel::demo::DemoOptions::today(scale, 7))
+        flywheel::cli::demo::seed(&conn, &flywheel_demo::DemoOptions::today(scale, 7))
             .await
             .expect("seed the demo");
         let subjects = Subjects::read(&conn).await.expect("the demo's subjects");

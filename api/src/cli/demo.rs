@@ -5,8 +5,8 @@ use super::DEMO_SECRET;
 use super::examples::{self, Subjects, Tokens};
 use super::serve::{ServeArgs, serve_with};
 use crate::db::{self, DbConfig};
-use crate::demo::{self, DemoOptions};
 use clap::Args;
+use flywheel_demo::{self as demo, DemoOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -45,7 +45,9 @@ pub async fn seed(db: &DatabaseConnection, options: &DemoOptions) -> anyhow::Res
         bar.set_length(total.max(1));
         bar.set_position(done);
     };
-    let summary = demo::seed(db, options, &progress).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let summary = demo::seed(&txn, options, &progress).await?;
+    txn.commit().await?;
     bar.finish_and_clear();
     let rows: Vec<String> = summary
         .tables

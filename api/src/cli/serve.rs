@@ -5,6 +5,7 @@ use crate::connections::ConnectionLimits;
 use crate::db::{self, DbConfig};
 use crate::graphql::Limits;
 use crate::graphql::admission::{Introspection, QueryLimits};
+use crate::jobs::Schedule;
 use crate::server::{HttpLimits, ServerLimits};
 use crate::throttle::ThrottleConfig;
 use clap::Args;
@@ -67,17 +68,17 @@ pub struct ServeArgs {
     #[arg(long, env = "FLYWHEEL_WRITE_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().write_timeout.as_secs())]
     pub write_timeout_secs: u64,
     /// Milliseconds a DataLoader waits for a page's rows to ask before it queries them at once.
-    #[arg(long, env = "FLYWHEEL_BATCH_WINDOW_MS", default_value_t = 2)]
+    #[arg(long, env = "FLYWHEEL_BATCH_WINDOW_MS", default_value_t = Limits::default().batch_window.as_millis() as u64)]
     pub batch_window_ms: u64,
     /// Minutes between rebuilds of the content cohort snapshot that new metrics are scored
     /// against (also rebuilt by `flywheel recompute content`'s rescoring).
-    #[arg(long, env = "FLYWHEEL_COHORT_REFRESH_MINUTES", default_value_t = 60)]
+    #[arg(long, env = "FLYWHEEL_COHORT_REFRESH_MINUTES", default_value_t = Schedule::default().cohort_refresh.as_secs() / 60)]
     pub cohort_refresh_minutes: u64,
     /// Hours between LTV refits (every market's model and every creator's prediction).
-    #[arg(long, env = "FLYWHEEL_LTV_REFIT_HOURS", default_value_t = 24)]
+    #[arg(long, env = "FLYWHEEL_LTV_REFIT_HOURS", default_value_t = Schedule::default().ltv_refit.as_secs() / 3_600)]
     pub ltv_refit_hours: u64,
     /// Hours between projected shop-rating evaluations (the official one stays a command).
-    #[arg(long, env = "FLYWHEEL_RATING_PROJECTION_HOURS", default_value_t = 24)]
+    #[arg(long, env = "FLYWHEEL_RATING_PROJECTION_HOURS", default_value_t = Schedule::default().rating_projection.as_secs() / 3_600)]
     pub rating_projection_hours: u64,
 }
 
@@ -116,6 +117,16 @@ impl ServeArgs {
                 header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
                 write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
             },
+        }
+    }
+
+    /// The job periods these flags set (at least a minute, or an hour, each).
+    pub fn schedule(&self) -> Schedule {
+        let hours = |h: u64| Duration::from_secs(3_600 * h.max(1));
+        Schedule {
+            cohort_refresh: Duration::from_secs(60 * self.cohort_refresh_minutes.max(1)),
+            ltv_refit: hours(self.ltv_refit_hours),
+            rating_projection: hours(self.rating_projection_hours),
         }
     }
 }
@@ -157,13 +168,7 @@ pub async fn serve_with(
     page: crate::graphiql::Page,
 ) -> anyhow::Result<()> {
     let limits = args.limits();
-    let hours = |h: u64| Duration::from_secs(3_600 * h.max(1));
-    let schedule = crate::jobs::Schedule {
-        cohort_refresh: Duration::from_secs(60 * args.cohort_refresh_minutes.max(1)),
-        ltv_refit: hours(args.ltv_refit_hours),
-        rating_projection: hours(args.rating_projection_hours),
-    };
-    let app = crate::app(conn, statements, keys, &limits, schedule)
+    let app = crate::app(conn, statements, keys, &limits, args.schedule())
         .layer(axum::Extension(std::sync::Arc::new(page)));
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");
     crate::connections::serve(
@@ -180,6 +185,23 @@ pub async fn serve_with(
 mod tests {
     use super::*;
     use clap::Parser;
+
+    /// Every default is defined once, by the settings' `Default`: the flags read it.
+    #[test]
+    fn flags_left_out_give_the_defaults() {
+        let cli = crate::cli::Cli::try_parse_from(["flywheel", "serve"]).expect("the flags parse");
+        let crate::cli::Command::Serve(args) = cli.command else {
+            unreachable!()
+        };
+        assert_eq!(
+            format!("{:?}", args.limits()),
+            format!("{:?}", ServerLimits::default())
+        );
+        assert_eq!(
+            format!("{:?}", args.schedule()),
+            format!("{:?}", Schedule::default())
+        );
+    }
 
     /// A bad address fails before the database is opened: the SQLite file is never created.
     #[tokio::test]

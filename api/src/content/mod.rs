@@ -16,8 +16,8 @@ pub use pieces::severity;
 pub use rescore::rescore;
 pub use stored::{SellingPiece, selling_content, shop_score};
 
+use crate::days::day_of;
 use crate::error::{ApiError, ApiResult};
-use crate::rating::aggregates::day_of;
 use chrono::{DateTime, Duration, Utc};
 use scoring::content::{CohortSnapshot, ContentConfig, ContentError, NicheMeans, Scorer};
 use sea_orm::{ConnectionTrait, DatabaseConnection};

@@ -1,8 +1,8 @@
 //! Rows to scoring inputs: each piece with its creator's market, follower tier and account
 //! weight, its niche's parent, its upheld violations and its stored traffic pool.
 
+use crate::days::day_of;
 use crate::error::ApiResult;
-use crate::rating::aggregates::day_of;
 use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, Severity, SubjectKind, ValueGrade};
 use entities::{content, content_score, creator, market, niche, violation};

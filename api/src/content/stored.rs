@@ -3,8 +3,8 @@
 
 use super::pieces::{Markets, Meta, count, severity};
 use super::{config, content_error};
+use crate::days::day_of;
 use crate::error::ApiResult;
-use crate::rating::aggregates::day_of;
 use chrono::{DateTime, Duration, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
 use entities::{content, content_score, creator, creator_content_score, creator_niche, violation};

@@ -8,9 +8,10 @@ use super::scalars::id;
 use super::shops::Shop;
 use crate::auth::Role::Admin;
 use crate::auth::{RoleGuard, caller};
+use crate::days::date_of;
 use crate::error::{ApiError, ApiResult};
 use crate::rating::view::{
-    DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, date_of, scoring_tier,
+    DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, scoring_tier,
 };
 use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

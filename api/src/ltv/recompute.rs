@@ -21,8 +21,8 @@ use super::history::{self, Scope, SellingHistory};
 use super::{
     DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, kind_code, predictor,
 };
+use crate::days::day_of;
 use crate::error::{ApiError, ApiResult};
-use crate::rating::aggregates::day_of;
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{creator_ltv, ltv_market_model, market};
 use scoring::ltv::{
@@ -127,7 +127,7 @@ fn why(e: &LtvError, cutoff: Day) -> String {
         LtvError::Empty | LtvError::EmptyHoldout => format!(
             "no creator sold before {} ({HOLDOUT_DAYS} days before the as-of day), which the \
              holdout that chooses the model needs",
-            crate::rating::view::date_of(cutoff)
+            crate::days::date_of(cutoff)
         ),
         LtvError::NoRepeatBuyers => {
             "no creator has sold on two different days yet, which the value model needs".to_owned()

@@ -9,8 +9,8 @@
 //! `INSERT .. ON CONFLICT DO UPDATE` per 500 days and no order rescans. [`rebuild`] recomputes
 //! the table from all orders, for bulk loads (the demo seeder).
 
+use crate::days::day_of;
 use crate::error::ApiResult;
-use crate::rating::aggregates::day_of;
 use entities::{creator_selling_day as csd, order};
 use scoring::rating::Day;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};

@@ -8,8 +8,8 @@
 //! [`rebuild`] recomputes the table from all orders, for data written around ingest (the demo
 //! seeder's bulk load) and for `flywheel recompute ratings --rebuild-aggregates`.
 
+use crate::days::day_of;
 use crate::error::{ApiError, ApiResult};
-use chrono::{DateTime, Utc};
 use entities::enums::Fault;
 use entities::{order, shop_daily};
 use scoring::rating::{DailyAggregate, Day};
@@ -38,11 +38,6 @@ const COUNTERS: [shop_daily::Column; 12] = [
 
 /// Cohorts written per statement (13 parameters each, far under every backend's limit).
 const WRITE_CHUNK: usize = 200;
-
-/// The UTC day of an instant, as days since 1970-01-01.
-pub fn day_of(at: DateTime<Utc>) -> Day {
-    at.timestamp().div_euclid(86_400) as Day
-}
 
 /// What one order adds to its shop's cohort, with what is not the shop's fault left out as
 /// `DailyAggregate` requires: a cancelled order is not counted as shipped (it never reached a
@@ -203,7 +198,7 @@ pub fn to_aggregate(m: &shop_daily::Model) -> ApiResult<DailyAggregate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, TimeZone};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
 
     fn order(placed: DateTime<Utc>) -> order::Model {
         order::Model {

@@ -7,10 +7,11 @@
 //! held in memory because priors pool each market-and-category peer group before any shop of
 //! it is rated (a few hundred bytes per shop-day, fine to hundreds of thousands of shops).
 
-use super::aggregates::{day_of, to_aggregate};
+use super::aggregates::to_aggregate;
 use super::config_version;
-use super::view::{ImprovementView, MetricView, date_of, day_of_date, tier};
+use super::view::{ImprovementView, MetricView, tier};
 use crate::content::selling_content;
+use crate::days::{date_of, day_of, day_of_date, start_of};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::SubjectKind;
@@ -217,11 +218,8 @@ async fn content_by_shop(
     first_day: Day,
     as_of: Day,
 ) -> ApiResult<HashMap<i64, Vec<r::ContentSample>>> {
-    let instant = |day: Day| {
-        chrono::DateTime::from_timestamp(i64::from(day) * 86_400, 0).expect("a day in range")
-    };
     let mut out: HashMap<i64, Vec<r::ContentSample>> = HashMap::new();
-    for piece in selling_content(txn, None, instant(first_day + 1), instant(as_of + 1)).await? {
+    for piece in selling_content(txn, None, start_of(first_day + 1), start_of(as_of + 1)).await? {
         out.entry(piece.shop_id)
             .or_default()
             .push(r::ContentSample {

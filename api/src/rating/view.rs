@@ -1,21 +1,12 @@
 //! The stored (JSON) and served (GraphQL) shapes of a rating's metrics, perks and hints: one
 //! type each, so what the API shows is exactly what the evaluation stored.
 
+use crate::days::date_of;
 use async_graphql::{Enum, SimpleObject};
 use chrono::NaiveDate;
 use entities::shop_rating::RatingTier;
-use scoring::rating::{self as r, Day};
+use scoring::rating as r;
 use serde::{Deserialize, Serialize};
-
-/// The calendar date of a day number (days since 1970-01-01).
-pub fn date_of(day: Day) -> NaiveDate {
-    NaiveDate::default() + chrono::TimeDelta::days(i64::from(day))
-}
-
-/// The day number of a calendar date.
-pub fn day_of_date(date: NaiveDate) -> Day {
-    (date - NaiveDate::default()).num_days() as Day
-}
 
 /// The API's tier for the scoring crate's.
 pub fn tier(t: r::Tier) -> RatingTier {

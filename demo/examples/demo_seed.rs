@@ -1,12 +1,12 @@
 //! Times the demo seeder the way `flywheel demo` runs it: a fresh SQLite file in WAL mode,
-//! migrated, then seeded.
+//! migrated, then seeded in one transaction.
 //!
-//! `cargo run --release -p flywheel --example demo_seed -- [scale] [path]`
+//! `cargo run --release -p flywheel-demo --example demo_seed -- [scale] [path]`
 //! (scale 1.0 and a file in the temp directory by default).
 
-use flywheel::demo::{DemoOptions, seed};
+use flywheel_demo::{DemoOptions, seed};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, TransactionTrait};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -40,7 +40,9 @@ async fn main() -> anyhow::Result<()> {
         }
         let _ = std::io::stderr().flush();
     };
-    let summary = seed(&db, &opts, &progress).await?;
+    let txn = db.begin().await?;
+    let summary = seed(&txn, &opts, &progress).await?;
+    txn.commit().await?;
     db.close().await?;
 
     let size = |suffix: &str| {

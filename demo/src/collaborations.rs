@@ -510,7 +510,7 @@ pub(super) async fn write<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{commerce, creators};
+    use crate::{commerce, creators};
     use chrono::TimeZone;
     use rand::SeedableRng;
     use std::collections::HashSet;

@@ -4,7 +4,7 @@
 //! of content and about a million orders with their fulfilment, collaborations, moderation and
 //! the scout programme), written in bulk in one transaction.
 //!
-//! Call [`seed`] on a migrated, empty database. Generation is in memory and stage by stage,
+//! Call [`seed`] in a transaction on a migrated, empty database. Generation is in memory and stage by stage,
 //! each stage with its own seeded RNG, so the same [`DemoOptions`] always give the same rows;
 //! orders are generated and written as a stream.
 
@@ -31,7 +31,7 @@ pub use options::{DemoOptions, DemoOptionsError, DemoSamples, DemoSummary, Table
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sample::Clock;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr};
 use std::time::Instant;
 use taxonomy::{CATEGORIES, Taxonomy};
 use writer::{Inserter, Sink};
@@ -70,11 +70,12 @@ fn stage_rng(seed: u64, stage: u64) -> StdRng {
     StdRng::seed_from_u64(seed ^ stage.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-/// Seeds a demo marketplace into a migrated, empty database (SQLite or PostgreSQL), all in one
-/// transaction. `progress(stage, done, total)` is called as rows are written, the stage being
-/// the table name (or "generate" while the world is drawn in memory).
+/// Seeds a demo marketplace into a migrated, empty database (SQLite or PostgreSQL) inside
+/// `txn`, which the caller opens (as a write transaction: the seeder only writes) and commits.
+/// `progress(stage, done, total)` is called as rows are written, the stage being the table name
+/// (or "generate" while the world is drawn in memory).
 pub async fn seed(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     opts: &DemoOptions,
     progress: &(dyn Fn(&str, u64, u64) + Sync),
 ) -> Result<DemoSummary, DbErr> {
@@ -141,14 +142,13 @@ pub async fn seed(
     let programme = scouts::generate(&mut stage_rng(opts.seed, 7), &creators, &clock);
     progress("generate", STEPS, STEPS);
 
-    let txn = crate::db::begin_write(db).await?;
     let backend = txn.get_database_backend();
     if backend == DbBackend::Sqlite {
         txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
             .await?;
     }
     let sink = Sink {
-        conn: &txn,
+        conn: txn,
         progress,
     };
     let mut tables = Vec::with_capacity(18);
@@ -190,13 +190,12 @@ pub async fn seed(
     count("pipeline_event", event);
 
     for table in ID_TABLES {
-        writer::reset_sequence(&txn, table).await?;
+        writer::reset_sequence(txn, table).await?;
     }
     if backend == DbBackend::Sqlite {
         // Back to SQLite's default so the pooled connection does not keep a large cache.
         txn.execute_unprepared("PRAGMA cache_size = -2000").await?;
     }
-    txn.commit().await?;
 
     let samples = samples(&commerce, &collaborations, &stats, &programme);
     Ok(DemoSummary {

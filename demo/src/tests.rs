@@ -1,11 +1,13 @@
 //! Seeding against real databases: a temp SQLite file always, PostgreSQL when asked for
-//! (`cargo test -p flywheel demo -- --ignored`, needs PostgreSQL on 127.0.0.1:5432).
+//! (`cargo test -p flywheel-demo -- --ignored`, needs PostgreSQL on 127.0.0.1:5432).
 
 use super::*;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use entities::{content, creator, order, pipeline_entry};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, EntityTrait, Statement};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, EntityTrait, Statement, TransactionTrait,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -24,6 +26,18 @@ fn options(scale: f64, seed: u64) -> DemoOptions {
 }
 
 fn quiet(_: &str, _: u64, _: u64) {}
+
+/// Seeds in a transaction of its own and commits it, as the CLI does.
+async fn seed_in(
+    db: &DatabaseConnection,
+    opts: &DemoOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<DemoSummary, DbErr> {
+    let txn = db.begin().await?;
+    let summary = seed(&txn, opts, progress).await?;
+    txn.commit().await?;
+    Ok(summary)
+}
 
 /// A unique name for throwaway databases and schemas.
 fn unique(prefix: &str) -> String {
@@ -420,7 +434,7 @@ async fn seeds_a_consistent_marketplace_on_sqlite() {
             seen.push(stage.to_owned());
         }
     };
-    let summary = seed(&temp.db, &opts, &progress).await.expect("seed");
+    let summary = seed_in(&temp.db, &opts, &progress).await.expect("seed");
 
     assert_eq!(summary.rows("creator"), 400);
     assert!(
@@ -465,17 +479,17 @@ async fn the_same_seed_gives_the_same_marketplace() {
         TempSqlite::new().await,
         TempSqlite::new().await,
     );
-    let first = seed(&a.db, &options(0.02, 11), &quiet)
+    let first = seed_in(&a.db, &options(0.02, 11), &quiet)
         .await
         .expect("seed a");
-    let second = seed(&b.db, &options(0.02, 11), &quiet)
+    let second = seed_in(&b.db, &options(0.02, 11), &quiet)
         .await
         .expect("seed b");
     assert_eq!(first.tables, second.tables);
     assert_eq!(first.samples, second.samples);
     assert_eq!(fingerprint(&a.db).await, fingerprint(&b.db).await);
 
-    let other = seed(&c.db, &options(0.02, 12), &quiet)
+    let other = seed_in(&c.db, &options(0.02, 12), &quiet)
         .await
         .expect("seed c");
     assert_ne!(fingerprint(&a.db).await, fingerprint(&c.db).await);
@@ -485,7 +499,7 @@ async fn the_same_seed_gives_the_same_marketplace() {
 #[tokio::test]
 async fn invalid_options_are_refused_before_writing() {
     let temp = TempSqlite::new().await;
-    let err = seed(&temp.db, &options(f64::NAN, 1), &quiet)
+    let err = seed_in(&temp.db, &options(f64::NAN, 1), &quiet)
         .await
         .expect_err("NaN scale");
     assert!(err.to_string().contains("scale"), "{err}");
@@ -516,7 +530,7 @@ async fn seeds_postgresql_too() {
         let db = Database::connect(options_pg).await?;
         Migrator::up(&db, None).await?;
         let opts = options(0.01, 5);
-        let summary = seed(&db, &opts, &quiet).await?;
+        let summary = seed_in(&db, &opts, &quiet).await?;
         check_marketplace(&db, &summary, &opts).await;
         // Sequences follow the explicit ids: a plain insert gets the next id.
         let next = db
