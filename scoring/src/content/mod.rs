@@ -33,6 +33,7 @@ mod error;
 mod explain;
 mod pool;
 mod score;
+#[cfg(feature = "synthetic")]
 pub mod synthetic;
 mod types;
 

@@ -23,6 +23,7 @@ mod holdout;
 mod optimize;
 mod special;
 mod summary;
+#[cfg(feature = "synthetic")]
 pub mod synthetic;
 mod value;
 

@@ -27,6 +27,7 @@ mod rank;
 mod values;
 
 pub mod eval;
+#[cfg(feature = "synthetic")]
 pub mod synthetic;
 
 pub use audience::{Audience, NamesFor};

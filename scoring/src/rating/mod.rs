@@ -37,6 +37,7 @@ mod metric;
 mod perks;
 mod priors;
 mod scorecard;
+#[cfg(feature = "synthetic")]
 pub mod synthetic;
 mod tier;
 mod window;
