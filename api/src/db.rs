@@ -154,6 +154,17 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Ids per `IN (...)` list: far under every backend's parameter limit.
+pub const IN_LIST: usize = 500;
+
+/// Parameters one multi-row statement may bind: under SQLite's 32,766 and PostgreSQL's 65,535.
+const PARAMETER_BUDGET: usize = 12_000;
+
+/// Rows per multi-row insert for rows of `params` bound values each.
+pub const fn rows_per_insert(params: usize) -> usize {
+    PARAMETER_BUDGET / params
+}
+
 /// Whether a database error means a concurrent writer won, so that the same transaction may
 /// succeed when run again: PostgreSQL's unique violation (23505, the loser of two inserts of
 /// one key), serialization failure (40001), deadlock (40P01) and lock timeout (55P03); SQLite's

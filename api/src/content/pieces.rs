@@ -13,9 +13,6 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Ids per `IN (...)` list, far under every backend's parameter limit.
-const CHUNK: usize = 500;
-
 /// Market codes as the compact ids `scoring::content` keys cohorts by.
 pub struct Markets(HashMap<String, sc::MarketId>);
 
@@ -152,7 +149,7 @@ pub async fn load(
     let mut found = Vec::new();
     match filter {
         Filter::Ids(ids) => {
-            for chunk in ids.chunks(CHUNK) {
+            for chunk in ids.chunks(crate::db::IN_LIST) {
                 let mut q = select();
                 q.and_where(
                     Expr::col((content::Entity, content::Column::Id)).is_in(chunk.to_vec()),
@@ -246,7 +243,7 @@ async fn moderation(
             .filter(violation::Column::SubjectKind.eq(SubjectKind::Content))
     };
     let mut found = Vec::new();
-    if ids.len() > CHUNK {
+    if ids.len() > crate::db::IN_LIST {
         found = upheld().all(db).await?;
     } else if !ids.is_empty() {
         found = upheld()

@@ -16,11 +16,6 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Rows per insert statement: about 30 parameters each, far under every backend's limit.
-const WRITE_CHUNK: usize = 400;
-/// Ids per `IN (...)` list.
-const CHUNK: usize = 500;
-
 fn level(l: sc::CohortLevel) -> CohortLevel {
     match l {
         sc::CohortLevel::Niche => CohortLevel::Niche,
@@ -109,7 +104,7 @@ where
     let mut written = 0;
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(WRITE_CHUNK).collect();
+        let chunk: Vec<_> = rows.by_ref().take(crate::db::rows_per_insert(30)).collect();
         written += chunk.len() as u64;
         A::Entity::insert_many(chunk)
             .on_conflict(upsert.clone())
@@ -198,7 +193,7 @@ async fn recent(
         return Ok(Recent::find_by_statement(backend.build(&q)).all(db).await?);
     };
     let mut out = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(crate::db::IN_LIST) {
         let mut q = q.clone();
         q.and_where(Expr::col((content::Entity, content::Column::CreatorId)).is_in(chunk.to_vec()));
         out.extend(Recent::find_by_statement(backend.build(&q)).all(db).await?);
@@ -275,7 +270,7 @@ pub async fn creator_rows(
         ),
         Some(ids) => {
             let (mut people, mut niches, mut violations) = (vec![], vec![], vec![]);
-            for chunk in ids.chunks(CHUNK) {
+            for chunk in ids.chunks(crate::db::IN_LIST) {
                 people.extend(
                     creator::Entity::find()
                         .filter(creator::Column::Id.is_in(chunk.to_vec()))

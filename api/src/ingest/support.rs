@@ -18,9 +18,6 @@ use std::future::Future;
 /// The most items one batch may carry.
 pub const MAX_BATCH: usize = 1000;
 
-/// Parameters per `IN (...)` lookup: well under SQLite's and PostgreSQL's limits.
-const LOOKUP_CHUNK: usize = 500;
-
 /// What a batch did.
 #[derive(SimpleObject, Serialize, Debug, Default, Clone, PartialEq, Eq)]
 pub struct BatchOutcome {
@@ -279,7 +276,7 @@ pub async fn ids_by<E: EntityTrait>(
 ) -> ApiResult<Vec<ID>> {
     let keys: Vec<String> = keys.collect();
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(LOOKUP_CHUNK) {
+    for chunk in keys.chunks(crate::db::IN_LIST) {
         let rows: Vec<(String, i64)> = E::find()
             .select_only()
             .column(key_column)
@@ -315,7 +312,7 @@ where
         .into_iter()
         .collect();
     let mut out = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(LOOKUP_CHUNK) {
+    for chunk in keys.chunks(crate::db::IN_LIST) {
         for row in E::find()
             .filter(column.is_in(chunk.iter().cloned()))
             .all(txn)

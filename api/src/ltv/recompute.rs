@@ -39,8 +39,6 @@ pub const HOLDOUT_DAYS: Day = 90;
 pub const MIN_CREATORS: usize = 200;
 /// Repeat sellers a market needs for its own value model.
 pub const MIN_REPEAT_CREATORS: usize = 50;
-/// Predictions written per statement (11 parameters each).
-const WRITE_CHUNK: usize = 500;
 
 /// What to fit.
 #[derive(Debug, Clone)]
@@ -410,8 +408,8 @@ pub async fn run(
             .exec_without_returning(&txn)
             .await?;
     }
-    let chunks = rows.len().div_ceil(WRITE_CHUNK) as u64;
-    for (i, chunk) in rows.chunks(WRITE_CHUNK).enumerate() {
+    let chunks = rows.len().div_ceil(crate::db::rows_per_insert(11)) as u64;
+    for (i, chunk) in rows.chunks(crate::db::rows_per_insert(11)).enumerate() {
         progress("store", i as u64, chunks);
         creator_ltv::Entity::insert_many(chunk.iter().cloned())
             .exec_without_returning(&txn)

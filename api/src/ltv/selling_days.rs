@@ -20,9 +20,6 @@ use std::collections::{BTreeSet, HashMap};
 /// Orders and GMV (minor units) of one creator-day.
 type Counters = [i64; 2];
 
-/// Days written per statement (4 parameters each, far under every backend's limit).
-const WRITE_CHUNK: usize = 500;
-
 /// What one order adds to its creator's selling day, if it counts as a sale of the creator.
 fn contribution(o: &order::Model) -> Option<((i64, Day), Counters)> {
     let creator = o.creator_id?;
@@ -107,7 +104,7 @@ async fn write<C: ConnectionTrait>(
             Expr::col((csd::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
         )
     }));
-    for chunk in rows.chunks(WRITE_CHUNK) {
+    for chunk in rows.chunks(crate::db::rows_per_insert(4)) {
         let models = chunk
             .iter()
             .map(|&((creator_id, day), [orders, gmv])| csd::ActiveModel {

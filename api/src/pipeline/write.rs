@@ -16,9 +16,6 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-/// Parameters per `IN (...)` lookup, well under every backend's limit.
-const CHUNK: usize = 500;
-
 /// Refuses an empty batch or one above the limit.
 pub fn check_batch(len: usize) -> ApiResult<()> {
     if (1..=MAX_BATCH).contains(&len) {
@@ -414,7 +411,7 @@ async fn open_entries_of(
     creator_ids: &[i64],
 ) -> ApiResult<HashMap<(i64, String), pipeline_entry::Model>> {
     let mut out = HashMap::new();
-    for chunk in creator_ids.chunks(CHUNK) {
+    for chunk in creator_ids.chunks(crate::db::IN_LIST) {
         let rows = pipeline_entry::Entity::find()
             .filter(pipeline_entry::Column::CreatorId.is_in(chunk.iter().copied()))
             .filter(pipeline_entry::Column::ActiveMarket.is_not_null())
@@ -442,7 +439,7 @@ async fn by_id<E: EntityTrait>(
         .into_iter()
         .collect();
     let mut out = HashMap::with_capacity(unique.len());
-    for chunk in unique.chunks(CHUNK) {
+    for chunk in unique.chunks(crate::db::IN_LIST) {
         for row in E::find()
             .filter(column.is_in(chunk.iter().copied()))
             .all(txn)

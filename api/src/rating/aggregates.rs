@@ -36,9 +36,6 @@ const COUNTERS: [shop_daily::Column; 12] = [
     shop_daily::Column::FirstReviewStars,
 ];
 
-/// Cohorts written per statement (13 parameters each, far under every backend's limit).
-const WRITE_CHUNK: usize = 200;
-
 /// What one order adds to its shop's cohort, with what is not the shop's fault left out as
 /// `DailyAggregate` requires: a cancelled order is not counted as shipped (it never reached a
 /// buyer); late deliveries not caused by the seller leave both delivery counts; returns count
@@ -135,7 +132,7 @@ async fn write<C: ConnectionTrait>(
             Expr::col((shop_daily::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
         )
     }));
-    for chunk in rows.chunks(WRITE_CHUNK) {
+    for chunk in rows.chunks(crate::db::rows_per_insert(13)) {
         let models = chunk
             .iter()
             .map(|&((shop_id, day), c)| shop_daily::ActiveModel {

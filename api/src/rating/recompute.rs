@@ -28,9 +28,6 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// Shops per read query and rows per write statement.
-const CHUNK: usize = 500;
-
 /// What to evaluate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -98,7 +95,7 @@ pub async fn run(
     let mut violations = violations_by_shop(&txn, first_day, as_of).await?;
     let mut content = content_by_shop(&txn, first_day, as_of).await?;
     let categories = categories(&txn).await?;
-    for (done, chunk) in shops.chunks(CHUNK).enumerate() {
+    for (done, chunk) in shops.chunks(crate::db::IN_LIST).enumerate() {
         let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
         let mut days: HashMap<i64, Vec<r::DailyAggregate>> = HashMap::new();
         for row in shop_daily::Entity::find()
@@ -142,7 +139,7 @@ pub async fn run(
         }
         progress(
             "reading",
-            ((done + 1) * CHUNK).min(shops.len()) as u64,
+            ((done + 1) * crate::db::IN_LIST).min(shops.len()) as u64,
             shops.len() as u64,
         );
     }
@@ -247,7 +244,7 @@ async fn violations_by_shop(
         .await?;
     let content_ids: Vec<i64> = rows.iter().filter_map(|v| v.content_id).collect();
     let mut links: Vec<content_product::Model> = Vec::new();
-    for chunk in content_ids.chunks(CHUNK) {
+    for chunk in content_ids.chunks(crate::db::IN_LIST) {
         links.extend(
             content_product::Entity::find()
                 .filter(content_product::Column::ContentId.is_in(chunk.to_vec()))
@@ -257,7 +254,7 @@ async fn violations_by_shop(
     }
     let product_ids: Vec<i64> = links.iter().map(|l| l.product_id).collect();
     let mut shop_of_product = HashMap::new();
-    for chunk in product_ids.chunks(CHUNK) {
+    for chunk in product_ids.chunks(crate::db::IN_LIST) {
         for p in product::Entity::find()
             .filter(product::Column::Id.is_in(chunk.to_vec()))
             .all(txn)
@@ -401,7 +398,7 @@ async fn store(
     let upsert = OnConflict::column(shop_rating::Column::ShopId)
         .update_columns(current_columns)
         .to_owned();
-    for (done, chunk) in rated.chunks(CHUNK).enumerate() {
+    for (done, chunk) in rated.chunks(crate::db::IN_LIST).enumerate() {
         let mut history = Vec::with_capacity(chunk.len());
         let mut current = Vec::with_capacity(chunk.len());
         for Rated {
@@ -476,7 +473,7 @@ async fn store(
             .await?;
         progress(
             "writing",
-            ((done + 1) * CHUNK).min(rated.len()) as u64,
+            ((done + 1) * crate::db::IN_LIST).min(rated.len()) as u64,
             rated.len() as u64,
         );
     }
