@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod locks;
 pub mod long;
+pub mod lookup;
 pub mod ltv;
 pub mod matching;
 pub mod metrics;

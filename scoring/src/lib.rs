@@ -6,6 +6,7 @@
 
 pub mod content;
 pub mod day;
+pub mod fingerprint;
 pub mod ltv;
 pub mod matching;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 
 use scoring::content::synthetic::{SyntheticParams, generate};
 use scoring::content::*;
+use scoring::fingerprint::Fingerprint;
 
 const AS_OF: i32 = 1_000;
 
@@ -342,15 +343,15 @@ fn bad_input_is_an_error_not_a_panic() {
         scorer.assess(&lost),
         Err(ContentError::InvalidAccountWeight(-0.1))
     );
-    let v2 = ContentConfig {
-        version: 2,
+    let wider = ContentConfig {
+        window_days: 29,
         ..ContentConfig::default()
     };
     assert_eq!(
-        Scorer::new(&v2, &snapshot).err(),
-        Some(ContentError::VersionMismatch {
-            snapshot: 1,
-            config: 2
+        Scorer::new(&wider, &snapshot).err(),
+        Some(ContentError::ConfigMismatch {
+            snapshot: Fingerprint::of(&ContentConfig::default()),
+            config: Fingerprint::of(&wider),
         })
     );
     let broken = ContentConfig {

@@ -20,6 +20,7 @@ use crate::days::day_of;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Duration, Utc};
 use scoring::content::{CohortSnapshot, ContentConfig, ContentError, NicheMeans, Scorer};
+use scoring::fingerprint::Fingerprint;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::sync::Arc;
 
@@ -28,6 +29,13 @@ pub fn config() -> &'static ContentConfig {
     static CONFIG: std::sync::LazyLock<ContentConfig> =
         std::sync::LazyLock::new(ContentConfig::default);
     &CONFIG
+}
+
+/// The fingerprint of [`config`], stored with every content score.
+pub fn fingerprint() -> Fingerprint {
+    static FINGERPRINT: std::sync::LazyLock<Fingerprint> =
+        std::sync::LazyLock::new(|| Fingerprint::of(config()));
+    *FINGERPRINT
 }
 
 /// What pieces are scored against: the cohorts of the current window and the niche means.

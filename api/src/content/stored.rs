@@ -2,17 +2,19 @@
 //! creator content scores aggregated from them.
 
 use super::pieces::{Markets, Meta, count, severity};
-use super::{config, content_error};
+use super::{config, content_error, fingerprint};
 use crate::days::day_of;
 use crate::error::ApiResult;
+use crate::lookup::rows_in;
 use chrono::{DateTime, Duration, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
 use entities::{content, content_score, creator, creator_content_score, creator_niche, violation};
 use scoring::content as sc;
+use scoring::fingerprint::Fingerprint;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, QueryFilter,
+    IdenStatic, Iterable, QueryFilter, Select,
 };
 use std::collections::HashMap;
 
@@ -72,7 +74,7 @@ pub fn piece_row(
         score_needed: Set(a.pool.score_needed),
         impressions_to_collect: Set(a.pool.impressions_to_collect as i64),
         decision: Set(decision(a.pool.decision)),
-        config_version: Set(i64::from(config().version)),
+        config_version: Set(fingerprint().to_i64()),
         scored_at: Set(now),
     }
 }
@@ -135,7 +137,7 @@ pub fn score_of(row: &content_score::Model) -> Option<sc::ContentScore> {
         (row.rate_4?, row.percentile_4?),
     ];
     Some(sc::ContentScore {
-        config_version: row.config_version as u32,
+        config: Fingerprint::from_i64(row.config_version),
         kind,
         score: row.score?,
         base: row.base?,
@@ -266,27 +268,19 @@ pub async fn creator_rows(
         None => (
             creator::Entity::find().all(db).await?,
             creator_niche::Entity::find().all(db).await?,
-            upheld(db, None, since).await?,
+            upheld(since).all(db).await?,
         ),
-        Some(ids) => {
-            let (mut people, mut niches, mut violations) = (vec![], vec![], vec![]);
-            for chunk in ids.chunks(crate::db::IN_LIST) {
-                people.extend(
-                    creator::Entity::find()
-                        .filter(creator::Column::Id.is_in(chunk.to_vec()))
-                        .all(db)
-                        .await?,
-                );
-                niches.extend(
-                    creator_niche::Entity::find()
-                        .filter(creator_niche::Column::CreatorId.is_in(chunk.to_vec()))
-                        .all(db)
-                        .await?,
-                );
-                violations.extend(upheld(db, Some(chunk), since).await?);
-            }
-            (people, niches, violations)
-        }
+        Some(ids) => (
+            rows_in(db, creator::Entity::find(), creator::Column::Id, ids).await?,
+            rows_in(
+                db,
+                creator_niche::Entity::find(),
+                creator_niche::Column::CreatorId,
+                ids,
+            )
+            .await?,
+            rows_in(db, upheld(since), violation::Column::CreatorId, ids).await?,
+        ),
     };
     let mut primary: HashMap<i64, (f64, i64)> = HashMap::new();
     for n in niches {
@@ -329,7 +323,7 @@ pub async fn creator_rows(
             prior_share: Set(aggregate.prior_share),
             penalty: Set(aggregate.penalty),
             confidence: Set(aggregate.confidence),
-            config_version: Set(i64::from(config().version)),
+            config_version: Set(fingerprint().to_i64()),
             scored_at: Set(now),
         });
     }
@@ -337,19 +331,11 @@ pub async fn creator_rows(
 }
 
 /// Upheld violations against creators or their content since `since`.
-async fn upheld(
-    db: &impl ConnectionTrait,
-    creators: Option<&[i64]>,
-    since: DateTime<Utc>,
-) -> ApiResult<Vec<violation::Model>> {
-    let mut q = violation::Entity::find()
+fn upheld(since: DateTime<Utc>) -> Select<violation::Entity> {
+    violation::Entity::find()
         .filter(violation::Column::Upheld.eq(true))
         .filter(violation::Column::CreatorId.is_not_null())
-        .filter(violation::Column::OccurredAt.gt(since));
-    if let Some(ids) = creators {
-        q = q.filter(violation::Column::CreatorId.is_in(ids.to_vec()));
-    }
-    Ok(q.all(db).await?)
+        .filter(violation::Column::OccurredAt.gt(since))
 }
 
 /// Inserts or replaces creator content scores.

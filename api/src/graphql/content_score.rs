@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use entities::enums::{CohortLevel, ContentKind, PoolDecision};
 use entities::{content, content_score, creator_content_score, niche};
 use scoring::content::{CohortLabels, Explanation};
+use scoring::fingerprint::Fingerprint;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -163,9 +164,9 @@ impl ContentScore {
     async fn cohort_level(&self) -> Option<CohortLevel> {
         self.row.cohort_level
     }
-    /// Version of the content configuration that made the score.
-    async fn config_version(&self) -> i64 {
-        self.row.config_version
+    /// Fingerprint of the content configuration that made the score (16 hex digits).
+    async fn config_version(&self) -> String {
+        Fingerprint::from_i64(self.row.config_version).to_string()
     }
     /// When the piece was last scored.
     async fn scored_at(&self) -> DateTime<Utc> {
@@ -242,8 +243,8 @@ pub struct AggregateContentScore {
     pub penalty: f64,
     /// 0-1: the share of the score resting on the pieces themselves.
     pub confidence: f64,
-    /// Version of the content configuration that made the score.
-    pub config_version: i64,
+    /// Fingerprint of the content configuration that made the score (16 hex digits).
+    pub config_version: String,
     /// When the score was computed (for a shop: now, as it is computed on read).
     pub scored_at: DateTime<Utc>,
 }
@@ -258,7 +259,7 @@ impl From<creator_content_score::Model> for AggregateContentScore {
             prior_share: m.prior_share,
             penalty: m.penalty,
             confidence: m.confidence,
-            config_version: m.config_version,
+            config_version: Fingerprint::from_i64(m.config_version).to_string(),
             scored_at: m.scored_at,
         }
     }
@@ -283,7 +284,7 @@ pub async fn shop_content_score(
         prior_share: a.prior_share,
         penalty: a.penalty,
         confidence: a.confidence,
-        config_version: i64::from(crate::content::config().version),
+        config_version: crate::content::fingerprint().to_string(),
         scored_at: now,
     })
 }

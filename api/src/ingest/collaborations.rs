@@ -65,28 +65,28 @@ impl Kind for CollaborationInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|c| c.external_id.as_str()), "externalId")?;
-        let brands = rows_by::<brand::Entity>(
+        let brands = rows_by::<brand::Entity, _>(
             txn,
             brand::Column::ExternalId,
             items.iter().map(|c| c.brand.clone()),
             |b| b.external_id.clone(),
         )
         .await?;
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|c| c.creator.clone()),
             |c| c.external_id.clone(),
         )
         .await?;
-        let markets = rows_by::<market::Entity>(
+        let markets = rows_by::<market::Entity, _>(
             txn,
             market::Column::Code,
             creators.values().map(|c| c.market_code.clone()),
             |m| m.code.clone(),
         )
         .await?;
-        let existing = rows_by::<collaboration::Entity>(
+        let existing = rows_by::<collaboration::Entity, _>(
             txn,
             collaboration::Column::ExternalId,
             items.iter().map(|c| c.external_id.clone()),

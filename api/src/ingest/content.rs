@@ -55,21 +55,21 @@ impl Kind for ContentInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|c| c.external_id.as_str()), "externalId")?;
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|c| c.creator.clone()),
             |c| c.external_id.clone(),
         )
         .await?;
-        let niches = rows_by::<niche::Entity>(
+        let niches = rows_by::<niche::Entity, _>(
             txn,
             niche::Column::Slug,
             items.iter().map(|c| c.niche.clone()),
             |n| n.slug.clone(),
         )
         .await?;
-        let products = rows_by::<product::Entity>(
+        let products = rows_by::<product::Entity, _>(
             txn,
             product::Column::ExternalId,
             items.iter().flat_map(|c| c.products.clone()),
@@ -79,7 +79,7 @@ impl Kind for ContentInput {
         let keys = || items.iter().map(|c| c.external_id.clone());
         let ext = |c: &content::Model| c.external_id.clone();
         let existing =
-            rows_by::<content::Entity>(txn, content::Column::ExternalId, keys(), ext).await?;
+            rows_by::<content::Entity, _>(txn, content::Column::ExternalId, keys(), ext).await?;
         let mut rows = Vec::with_capacity(items.len());
         let mut sold = Vec::with_capacity(items.len());
         for (i, c) in items.iter().enumerate() {
@@ -160,7 +160,8 @@ impl Kind for ContentInput {
         let written =
             upsert::<content::Entity>(txn, rows, content::Column::Id, |m| m.updated_at = now)
                 .await?;
-        let ids = rows_by::<content::Entity>(txn, content::Column::ExternalId, keys(), ext).await?;
+        let ids =
+            rows_by::<content::Entity, _>(txn, content::Column::ExternalId, keys(), ext).await?;
         let wanted = items
             .iter()
             .zip(sold)

@@ -151,7 +151,7 @@ impl Kind for ContentMetricsInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|m| m.event_id.as_str()), "eventId")?;
-        let mut pieces = rows_by::<content::Entity>(
+        let mut pieces = rows_by::<content::Entity, _>(
             txn,
             content::Column::ExternalId,
             items.iter().map(|m| m.content.clone()),

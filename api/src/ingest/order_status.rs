@@ -128,7 +128,7 @@ impl Kind for OrderStatusInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|e| e.event_id.as_str()), "eventId")?;
-        let mut orders = rows_by::<order::Entity>(
+        let mut orders = rows_by::<order::Entity, _>(
             txn,
             order::Column::ExternalId,
             items.iter().map(|e| e.order.clone()),

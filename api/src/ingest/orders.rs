@@ -68,42 +68,42 @@ impl Kind for OrderInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|o| o.external_id.as_str()), "externalId")?;
-        let shops = rows_by::<shop::Entity>(
+        let shops = rows_by::<shop::Entity, _>(
             txn,
             shop::Column::ExternalId,
             items.iter().map(|o| o.shop.clone()),
             |s| s.external_id.clone(),
         )
         .await?;
-        let markets = rows_by::<market::Entity>(
+        let markets = rows_by::<market::Entity, _>(
             txn,
             market::Column::Code,
             shops.values().map(|s| s.market_code.clone()),
             |m| m.code.clone(),
         )
         .await?;
-        let products = rows_by::<product::Entity>(
+        let products = rows_by::<product::Entity, _>(
             txn,
             product::Column::ExternalId,
             items.iter().map(|o| o.product.clone()),
             |p| p.external_id.clone(),
         )
         .await?;
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().filter_map(|o| o.creator.clone()),
             |c| c.external_id.clone(),
         )
         .await?;
-        let pieces = rows_by::<content::Entity>(
+        let pieces = rows_by::<content::Entity, _>(
             txn,
             content::Column::ExternalId,
             items.iter().filter_map(|o| o.content.clone()),
             |c| c.external_id.clone(),
         )
         .await?;
-        let existing = rows_by::<order::Entity>(
+        let existing = rows_by::<order::Entity, _>(
             txn,
             order::Column::ExternalId,
             items.iter().map(|o| o.external_id.clone()),

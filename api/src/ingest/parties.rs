@@ -51,7 +51,7 @@ async fn niches_by_slug<'a>(
     let slugs: Vec<String> = lists
         .flat_map(|l| l.iter().map(|n| n.niche.clone()))
         .collect();
-    rows_by::<niche::Entity>(txn, niche::Column::Slug, slugs, |n| n.slug.clone()).await
+    rows_by::<niche::Entity, _>(txn, niche::Column::Slug, slugs, |n| n.slug.clone()).await
 }
 
 /// Checks a weighted niche list and resolves it to (niche id, weight).
@@ -97,17 +97,7 @@ async fn markets_by_code(
     txn: &DatabaseTransaction,
     codes: impl IntoIterator<Item = String>,
 ) -> ApiResult<HashMap<String, market::Model>> {
-    rows_by::<market::Entity>(txn, market::Column::Code, codes, |m| m.code.clone()).await
-}
-
-/// Stored rows of `E` for the batch's external ids.
-async fn stored<E: sea_orm::EntityTrait>(
-    txn: &DatabaseTransaction,
-    column: E::Column,
-    ids: impl Iterator<Item = String>,
-    key: fn(&E::Model) -> String,
-) -> ApiResult<HashMap<String, E::Model>> {
-    rows_by::<E>(txn, column, ids, key).await
+    rows_by::<market::Entity, _>(txn, market::Column::Code, codes, |m| m.code.clone()).await
 }
 
 /// A creator to create or update (matched by `externalId`).
@@ -157,14 +147,14 @@ impl Kind for CreatorInput {
         let markets = markets_by_code(txn, items.iter().map(|c| c.market.clone())).await?;
         let niches = niches_by_slug(txn, items.iter().map(|c| c.niches.as_slice())).await?;
         let ext = |c: &creator::Model| c.external_id.clone();
-        let existing = stored::<creator::Entity>(
+        let existing = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|c| c.external_id.clone()),
             ext,
         )
         .await?;
-        let by_handle = stored::<creator::Entity>(
+        let by_handle = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::Handle,
             items.iter().map(|c| c.handle.clone()),
@@ -221,7 +211,7 @@ impl Kind for CreatorInput {
         let written =
             upsert::<creator::Entity>(txn, rows, creator::Column::Id, |m| m.updated_at = now)
                 .await?;
-        let ids = stored::<creator::Entity>(
+        let ids = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|c| c.external_id.clone()),
@@ -302,7 +292,8 @@ impl Kind for BrandInput {
         let niches = niches_by_slug(txn, items.iter().map(|b| b.niches.as_slice())).await?;
         let ext = |b: &brand::Model| b.external_id.clone();
         let keys = || items.iter().map(|b| b.external_id.clone());
-        let existing = stored::<brand::Entity>(txn, brand::Column::ExternalId, keys(), ext).await?;
+        let existing =
+            rows_by::<brand::Entity, _>(txn, brand::Column::ExternalId, keys(), ext).await?;
         let mut rows = Vec::with_capacity(items.len());
         let mut weights = Vec::with_capacity(items.len());
         for (i, b) in items.iter().enumerate() {
@@ -325,7 +316,7 @@ impl Kind for BrandInput {
         let now = ctx.now;
         let written =
             upsert::<brand::Entity>(txn, rows, brand::Column::Id, |m| m.updated_at = now).await?;
-        let ids = stored::<brand::Entity>(txn, brand::Column::ExternalId, keys(), ext).await?;
+        let ids = rows_by::<brand::Entity, _>(txn, brand::Column::ExternalId, keys(), ext).await?;
         let brand_ids: Vec<i64> = items.iter().map(|b| ids[&b.external_id].id).collect();
         let niche_rows = brand_ids
             .iter()
@@ -416,14 +407,14 @@ impl Kind for ShopInput {
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|s| s.external_id.as_str()), "externalId")?;
         let markets = markets_by_code(txn, items.iter().map(|s| s.market.clone())).await?;
-        let brands = stored::<brand::Entity>(
+        let brands = rows_by::<brand::Entity, _>(
             txn,
             brand::Column::ExternalId,
             items.iter().filter_map(|s| s.brand.clone()),
             |b| b.external_id.clone(),
         )
         .await?;
-        let existing = stored::<shop::Entity>(
+        let existing = rows_by::<shop::Entity, _>(
             txn,
             shop::Column::ExternalId,
             items.iter().map(|s| s.external_id.clone()),
@@ -504,7 +495,7 @@ impl Kind for ProductInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|p| p.external_id.as_str()), "externalId")?;
-        let shops = stored::<shop::Entity>(
+        let shops = rows_by::<shop::Entity, _>(
             txn,
             shop::Column::ExternalId,
             items.iter().map(|p| p.shop.clone()),
@@ -512,14 +503,14 @@ impl Kind for ProductInput {
         )
         .await?;
         let markets = markets_by_code(txn, shops.values().map(|s| s.market_code.clone())).await?;
-        let niches = stored::<niche::Entity>(
+        let niches = rows_by::<niche::Entity, _>(
             txn,
             niche::Column::Slug,
             items.iter().map(|p| p.niche.clone()),
             |n| n.slug.clone(),
         )
         .await?;
-        let existing = stored::<product::Entity>(
+        let existing = rows_by::<product::Entity, _>(
             txn,
             product::Column::ExternalId,
             items.iter().map(|p| p.external_id.clone()),

@@ -62,7 +62,7 @@ impl Kind for MarketInput {
                 ));
             }
         }
-        let existing = rows_by::<market::Entity>(
+        let existing = rows_by::<market::Entity, _>(
             txn,
             market::Column::Code,
             items.iter().map(|m| m.code.clone()),
@@ -141,7 +141,8 @@ impl Kind for NicheInput {
             .flat_map(|n| std::iter::once(n.slug.clone()).chain(n.parent_slug.clone()))
             .collect();
         let mut known =
-            rows_by::<niche::Entity>(txn, niche::Column::Slug, slugs, |n| n.slug.clone()).await?;
+            rows_by::<niche::Entity, _>(txn, niche::Column::Slug, slugs, |n| n.slug.clone())
+                .await?;
         let mut outcome = BatchOutcome {
             received: items.len(),
             ..Default::default()

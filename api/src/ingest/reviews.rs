@@ -40,7 +40,7 @@ impl Kind for ReviewInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|r| r.event_id.as_str()), "eventId")?;
-        let mut orders = rows_by::<order::Entity>(
+        let mut orders = rows_by::<order::Entity, _>(
             txn,
             order::Column::ExternalId,
             items.iter().map(|r| r.order.clone()),

@@ -44,7 +44,7 @@ impl Kind for ScoutInput {
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
         unique_in_batch(items.iter().map(|s| s.external_id.as_str()), "externalId")?;
-        let markets = rows_by::<market::Entity>(
+        let markets = rows_by::<market::Entity, _>(
             txn,
             market::Column::Code,
             items.iter().flat_map(|s| s.markets.clone()),
@@ -54,7 +54,7 @@ impl Kind for ScoutInput {
         let ext = |s: &scout::Model| s.external_id.clone();
         let keys = || items.iter().map(|s| s.external_id.clone());
         let existing =
-            rows_by::<scout::Entity>(txn, scout::Column::ExternalId, keys(), ext).await?;
+            rows_by::<scout::Entity, _>(txn, scout::Column::ExternalId, keys(), ext).await?;
         let mut rows = Vec::with_capacity(items.len());
         for (i, s) in items.iter().enumerate() {
             not_blank(&s.external_id, i, "externalId")?;
@@ -72,7 +72,7 @@ impl Kind for ScoutInput {
             rows.push((old, new));
         }
         let written = upsert::<scout::Entity>(txn, rows, scout::Column::Id, |_| ()).await?;
-        let ids = rows_by::<scout::Entity>(txn, scout::Column::ExternalId, keys(), ext).await?;
+        let ids = rows_by::<scout::Entity, _>(txn, scout::Column::ExternalId, keys(), ext).await?;
         let market_rows = items
             .iter()
             .map(|s| {
@@ -123,7 +123,7 @@ impl Kind for ProspectRecord {
 
     /// The open entry of each creator in the item's market.
     async fn ids(txn: &DatabaseTransaction, items: &[Self]) -> ApiResult<Vec<async_graphql::ID>> {
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|p| p.creator.clone()),
@@ -162,14 +162,14 @@ impl Kind for ProspectRecord {
         items: Vec<Self>,
         ctx: &IngestContext,
     ) -> ApiResult<BatchOutcome> {
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             items.iter().map(|p| p.creator.clone()),
             |c| c.external_id.clone(),
         )
         .await?;
-        let scouts = rows_by::<scout::Entity>(
+        let scouts = rows_by::<scout::Entity, _>(
             txn,
             scout::Column::ExternalId,
             items.iter().map(|p| p.scout.clone()),

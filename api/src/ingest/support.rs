@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+pub use crate::lookup::rows_by;
 use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::applied_event;
@@ -296,34 +297,6 @@ pub async fn ids_by<E: EntityTrait>(
         .collect()
 }
 
-/// Loads rows whose `column` is one of `keys`, keyed by that column's value.
-pub async fn rows_by<E>(
-    txn: &DatabaseTransaction,
-    column: E::Column,
-    keys: impl IntoIterator<Item = String>,
-    key_of: fn(&E::Model) -> String,
-) -> ApiResult<HashMap<String, E::Model>>
-where
-    E: EntityTrait,
-{
-    let keys: Vec<String> = keys
-        .into_iter()
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut out = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(crate::db::IN_LIST) {
-        for row in E::find()
-            .filter(column.is_in(chunk.iter().cloned()))
-            .all(txn)
-            .await?
-        {
-            out.insert(key_of(&row), row);
-        }
-    }
-    Ok(out)
-}
-
 /// Looks a reference up in `rows`, or names the item and field that pointed nowhere.
 pub fn resolve<'a, M>(
     rows: &'a HashMap<String, M>,
@@ -406,7 +379,7 @@ pub async fn first_time(
     event_ids: &[&str],
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<usize>> {
-    let seen = rows_by::<applied_event::Entity>(
+    let seen = rows_by::<applied_event::Entity, _>(
         txn,
         applied_event::Column::ExternalId,
         event_ids.iter().map(|s| s.to_string()),

@@ -57,28 +57,28 @@ impl Kind for ViolationInput {
                 .filter(move |v| v.subject_kind == kind)
                 .map(|v| v.subject.clone())
         };
-        let pieces = rows_by::<content::Entity>(
+        let pieces = rows_by::<content::Entity, _>(
             txn,
             content::Column::ExternalId,
             subjects(SubjectKind::Content),
             |c| c.external_id.clone(),
         )
         .await?;
-        let creators = rows_by::<creator::Entity>(
+        let creators = rows_by::<creator::Entity, _>(
             txn,
             creator::Column::ExternalId,
             subjects(SubjectKind::Creator),
             |c| c.external_id.clone(),
         )
         .await?;
-        let shops = rows_by::<shop::Entity>(
+        let shops = rows_by::<shop::Entity, _>(
             txn,
             shop::Column::ExternalId,
             subjects(SubjectKind::Shop),
             |s| s.external_id.clone(),
         )
         .await?;
-        let existing = rows_by::<violation::Entity>(
+        let existing = rows_by::<violation::Entity, _>(
             txn,
             violation::Column::ExternalId,
             items.iter().map(|v| v.external_id.clone()),

@@ -6,6 +6,7 @@ use super::stage;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::ingest::MAX_BATCH;
+use crate::lookup::{rows_by, rows_in};
 use chrono::{DateTime, Utc};
 use entities::enums::PipelineState;
 use entities::{creator, market, pipeline_entry, pipeline_event, scout, scout_market};
@@ -93,7 +94,10 @@ pub async fn open_entries(
     let list = Items { single: false };
     let creator_ids: Vec<i64> = items.iter().map(|p| p.creator_id).collect();
     let creators =
-        by_id::<creator::Entity>(txn, creator::Column::Id, &creator_ids, |c| c.id).await?;
+        rows_by::<creator::Entity, _>(txn, creator::Column::Id, creator_ids.iter().copied(), |c| {
+            c.id
+        })
+        .await?;
     let codes: HashSet<String> = items.iter().map(|p| p.market.clone()).collect();
     let markets: HashSet<String> = market::Entity::find()
         .filter(market::Column::Code.is_in(codes))
@@ -103,7 +107,9 @@ pub async fn open_entries(
         .map(|m| m.code)
         .collect();
     let scout_ids: Vec<i64> = items.iter().map(|p| p.scout_id).collect();
-    let scouts = by_id::<scout::Entity>(txn, scout::Column::Id, &scout_ids, |s| s.id).await?;
+    let scouts =
+        rows_by::<scout::Entity, _>(txn, scout::Column::Id, scout_ids.iter().copied(), |s| s.id)
+            .await?;
     let works_in: HashSet<(i64, String)> = scout_market::Entity::find()
         .filter(scout_market::Column::ScoutId.is_in(scouts.keys().copied()))
         .all(txn)
@@ -232,15 +238,23 @@ pub async fn move_entries(
     items: Items,
 ) -> ApiResult<Vec<pipeline_entry::Model>> {
     let ids: Vec<i64> = moves.iter().map(|m| m.entry_id).collect();
-    let entries =
-        by_id::<pipeline_entry::Entity>(txn, pipeline_entry::Column::Id, &ids, |e| e.id).await?;
+    let entries = rows_by::<pipeline_entry::Entity, _>(
+        txn,
+        pipeline_entry::Column::Id,
+        ids.iter().copied(),
+        |e| e.id,
+    )
+    .await?;
     let certifying: Vec<i64> = moves
         .iter()
         .filter(|m| m.to == PipelineState::Certified && m.ecommerce_capable.is_none())
         .filter_map(|m| entries.get(&m.entry_id).map(|e| e.creator_id))
         .collect();
     let creators =
-        by_id::<creator::Entity>(txn, creator::Column::Id, &certifying, |c| c.id).await?;
+        rows_by::<creator::Entity, _>(txn, creator::Column::Id, certifying.iter().copied(), |c| {
+            c.id
+        })
+        .await?;
 
     let mut seen = HashSet::new();
     let mut updated = Vec::with_capacity(moves.len());
@@ -410,45 +424,13 @@ async fn open_entries_of(
     txn: &DatabaseTransaction,
     creator_ids: &[i64],
 ) -> ApiResult<HashMap<(i64, String), pipeline_entry::Model>> {
-    let mut out = HashMap::new();
-    for chunk in creator_ids.chunks(crate::db::IN_LIST) {
-        let rows = pipeline_entry::Entity::find()
-            .filter(pipeline_entry::Column::CreatorId.is_in(chunk.iter().copied()))
-            .filter(pipeline_entry::Column::ActiveMarket.is_not_null())
-            .all(txn)
-            .await?;
-        out.extend(
-            rows.into_iter()
-                .map(|e| ((e.creator_id, e.market_code.clone()), e)),
-        );
-    }
-    Ok(out)
-}
-
-/// Rows whose id column is one of `ids`, by id.
-async fn by_id<E: EntityTrait>(
-    txn: &DatabaseTransaction,
-    column: E::Column,
-    ids: &[i64],
-    id_of: fn(&E::Model) -> i64,
-) -> ApiResult<HashMap<i64, E::Model>> {
-    let unique: Vec<i64> = ids
-        .iter()
-        .copied()
-        .collect::<HashSet<_>>()
+    let open =
+        pipeline_entry::Entity::find().filter(pipeline_entry::Column::ActiveMarket.is_not_null());
+    let rows = rows_in(txn, open, pipeline_entry::Column::CreatorId, creator_ids).await?;
+    Ok(rows
         .into_iter()
-        .collect();
-    let mut out = HashMap::with_capacity(unique.len());
-    for chunk in unique.chunks(crate::db::IN_LIST) {
-        for row in E::find()
-            .filter(column.is_in(chunk.iter().copied()))
-            .all(txn)
-            .await?
-        {
-            out.insert(id_of(&row), row);
-        }
-    }
-    Ok(out)
+        .map(|e| ((e.creator_id, e.market_code.clone()), e))
+        .collect())
 }
 
 fn event(

@@ -8,11 +8,11 @@
 //! it is rated (a few hundred bytes per shop-day, fine to hundreds of thousands of shops).
 
 use super::aggregates::to_aggregate;
-use super::config_version;
 use super::view::{ImprovementView, MetricView, tier};
 use crate::content::selling_content;
 use crate::days::{date_of, day_of, day_of_date, start_of};
 use crate::error::{ApiError, ApiResult};
+use crate::lookup::{rows_by, rows_in};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::SubjectKind;
 pub use entities::shop_rating::EvaluationKind;
@@ -21,6 +21,7 @@ use entities::{
     content_product, niche, product, shop, shop_daily, shop_rating, shop_rating_evaluation,
     violation,
 };
+use scoring::fingerprint::Fingerprint;
 use scoring::rating::{self as r, Day, RatingConfig, RatingError, RatingState, ShopInputs};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -243,30 +244,24 @@ async fn violations_by_shop(
         .all(txn)
         .await?;
     let content_ids: Vec<i64> = rows.iter().filter_map(|v| v.content_id).collect();
-    let mut links: Vec<content_product::Model> = Vec::new();
-    for chunk in content_ids.chunks(crate::db::IN_LIST) {
-        links.extend(
-            content_product::Entity::find()
-                .filter(content_product::Column::ContentId.is_in(chunk.to_vec()))
-                .all(txn)
-                .await?,
-        );
-    }
-    let product_ids: Vec<i64> = links.iter().map(|l| l.product_id).collect();
-    let mut shop_of_product = HashMap::new();
-    for chunk in product_ids.chunks(crate::db::IN_LIST) {
-        for p in product::Entity::find()
-            .filter(product::Column::Id.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
-            shop_of_product.insert(p.id, p.shop_id);
-        }
-    }
+    let links = rows_in(
+        txn,
+        content_product::Entity::find(),
+        content_product::Column::ContentId,
+        &content_ids,
+    )
+    .await?;
+    let products = rows_by::<product::Entity, _>(
+        txn,
+        product::Column::Id,
+        links.iter().map(|l| l.product_id),
+        |p| p.id,
+    )
+    .await?;
     let mut shops_of_content: HashMap<i64, Vec<i64>> = HashMap::new();
     for l in &links {
         let shops = shops_of_content.entry(l.content_id).or_default();
-        if let Some(&s) = shop_of_product.get(&l.product_id)
+        if let Some(s) = products.get(&l.product_id).map(|p| p.shop_id)
             && !shops.contains(&s)
         {
             shops.push(s);
@@ -376,7 +371,8 @@ async fn store(
     options: &Options,
     progress: &(dyn Fn(&str, u64, u64) + Sync),
 ) -> ApiResult<Summary> {
-    let version = config_version(config);
+    // Stored with every evaluation, so a change of thresholds shows in the history.
+    let version = Fingerprint::of(config).to_string();
     let mut summary = Summary::default();
     let current_columns = [
         shop_rating::Column::Tier,

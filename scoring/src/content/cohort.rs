@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::fingerprint::Fingerprint;
 use serde::{Deserialize, Serialize};
 
 use super::{CohortKey, ContentConfig, ContentError, ContentKind, ContentPiece, FollowerTier};
@@ -124,7 +125,7 @@ impl Layout {
 /// is part of its own cohort; the mid-rank percentile counts it as half a tie with itself.
 #[derive(Debug, Clone)]
 pub struct CohortSnapshot {
-    config_version: u32,
+    config: Fingerprint,
     as_of_day: i32,
     window_days: u32,
     pieces: usize,
@@ -233,7 +234,7 @@ impl CohortSnapshot {
             }
         }
         Ok(Self {
-            config_version: config.version,
+            config: Fingerprint::of(config),
             as_of_day,
             window_days: config.window_days,
             pieces: rates.len(),
@@ -243,9 +244,9 @@ impl CohortSnapshot {
         })
     }
 
-    /// Version of the configuration the snapshot was built with.
-    pub fn config_version(&self) -> u32 {
-        self.config_version
+    /// Fingerprint of the configuration the snapshot was built with.
+    pub fn config(&self) -> Fingerprint {
+        self.config
     }
 
     /// Last day of the window.

@@ -289,9 +289,6 @@ impl CreatorConfig {
 /// [`ContentConfig::validate`] after changing anything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentConfig {
-    /// Recorded with every score so a stored score can be traced to the rules that made it.
-    /// Bump it whenever any value below changes.
-    pub version: u32,
     /// Video component weights.
     pub video_weights: VideoWeights,
     /// Live-stream component weights.
@@ -337,7 +334,6 @@ pub struct ContentConfig {
 impl Default for ContentConfig {
     fn default() -> Self {
         Self {
-            version: 1,
             video_weights: VideoWeights::default(),
             live_weights: LiveWeights::default(),
             window_days: 28,

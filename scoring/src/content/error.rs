@@ -1,5 +1,6 @@
 //! The one error type of the content module.
 
+use crate::fingerprint::Fingerprint;
 use thiserror::Error;
 
 /// Everything that can be wrong with the input of a content computation.
@@ -33,14 +34,14 @@ pub enum ContentError {
     /// A score handed to the creator aggregate is not a number within 0..=100.
     #[error("content score must lie within 0..=100, got {0}")]
     InvalidScore(f64),
-    /// The cohort snapshot was built under another configuration version than the scorer's.
+    /// The cohort snapshot was built under another configuration than the scorer's.
     #[error(
-        "cohort snapshot was built with config version {snapshot}, scorer uses version {config}; rebuild the snapshot"
+        "cohort snapshot was built under configuration {snapshot}, the scorer uses {config}; rebuild the snapshot"
     )]
-    VersionMismatch {
-        /// Version recorded in the snapshot.
-        snapshot: u32,
-        /// Version of the configuration passed to the scorer.
-        config: u32,
+    ConfigMismatch {
+        /// Fingerprint recorded in the snapshot.
+        snapshot: Fingerprint,
+        /// Fingerprint of the configuration passed to the scorer.
+        config: Fingerprint,
     },
 }

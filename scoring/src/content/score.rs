@@ -1,5 +1,6 @@
 //! The content score of one piece: cohort percentiles, weights, value grade, moderation.
 
+use crate::fingerprint::Fingerprint;
 use serde::{Deserialize, Serialize};
 
 use super::pool::{PoolStatus, settled_status};
@@ -30,8 +31,8 @@ pub struct ComponentScore {
 /// `score = max(0, min(100, base * value_factor) - penalty)`, or 0 when `frozen`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ContentScore {
-    /// Version of the configuration that produced it.
-    pub config_version: u32,
+    /// Fingerprint of the configuration that produced it.
+    pub config: Fingerprint,
     /// Video or live stream.
     pub kind: ContentKind,
     /// Final score, 0..=100.
@@ -68,28 +69,34 @@ pub struct Assessment {
 /// Scores pieces against one cohort snapshot under one validated configuration.
 ///
 /// Creating it validates the configuration and checks the snapshot was built under the same
-/// version, once, so scoring a million pieces does not repeat the checks.
+/// configuration, once, so scoring a million pieces does not repeat the checks.
 #[derive(Debug, Clone, Copy)]
 pub struct Scorer<'a> {
     config: &'a ContentConfig,
+    fingerprint: Fingerprint,
     snapshot: &'a CohortSnapshot,
 }
 
 impl<'a> Scorer<'a> {
-    /// A scorer, or an error if the configuration is invalid or the snapshot is of another
-    /// version.
+    /// A scorer, or an error if the configuration is invalid or the snapshot was built under
+    /// another one.
     pub fn new(
         config: &'a ContentConfig,
         snapshot: &'a CohortSnapshot,
     ) -> Result<Self, ContentError> {
         config.validate()?;
-        if snapshot.config_version() != config.version {
-            return Err(ContentError::VersionMismatch {
-                snapshot: snapshot.config_version(),
-                config: config.version,
+        let fingerprint = Fingerprint::of(config);
+        if snapshot.config() != fingerprint {
+            return Err(ContentError::ConfigMismatch {
+                snapshot: snapshot.config(),
+                config: fingerprint,
             });
         }
-        Ok(Self { config, snapshot })
+        Ok(Self {
+            config,
+            fingerprint,
+            snapshot,
+        })
     }
 
     /// The configuration in use.
@@ -204,7 +211,7 @@ impl<'a> Scorer<'a> {
             / (peers as f64 + self.config.confidence_half_peers);
         let outcome = self.finish(base, piece.value_grade, &piece.moderation);
         ContentScore {
-            config_version: self.config.version,
+            config: self.fingerprint,
             kind,
             score: outcome.score,
             base,
