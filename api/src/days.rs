@@ -6,12 +6,12 @@ pub use scoring::day::Day;
 
 /// The UTC day an instant falls on.
 pub fn day_of(at: DateTime<Utc>) -> Day {
-    at.timestamp().div_euclid(86_400) as Day
+    Day::new(at.timestamp().div_euclid(86_400) as i32)
 }
 
 /// The instant a day starts (its UTC midnight).
 pub fn start_of(day: Day) -> DateTime<Utc> {
-    DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(i64::from(day))
+    DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(i64::from(day.number()))
 }
 
 /// The calendar date of a day.
@@ -21,7 +21,7 @@ pub fn date_of(day: Day) -> NaiveDate {
 
 /// The day of a calendar date.
 pub fn day_of_date(date: NaiveDate) -> Day {
-    (date - NaiveDate::default()).num_days() as Day
+    Day::new((date - NaiveDate::default()).num_days() as i32)
 }
 
 #[cfg(test)]
@@ -42,7 +42,7 @@ mod tests {
         assert_eq!(day_of(start_of(day)), day);
         // Before 1970 a day still starts at its own midnight.
         let before = Utc.with_ymd_and_hms(1969, 12, 31, 12, 0, 0).unwrap();
-        assert_eq!(day_of(before), -1);
-        assert_eq!(date_of(-1).to_string(), "1969-12-31");
+        assert_eq!(day_of(before), Day::new(-1));
+        assert_eq!(date_of(Day::new(-1)).to_string(), "1969-12-31");
     }
 }

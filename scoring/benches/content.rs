@@ -11,8 +11,9 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, criterion_group, criterion_main};
 use scoring::content::synthetic::{SyntheticParams, generate};
 use scoring::content::{CohortSnapshot, ContentConfig, Scorer};
+use scoring::day::Day;
 
-const AS_OF: i32 = 20_000;
+const AS_OF: Day = Day::new(20_000);
 
 /// CPU time consumed by the current thread, in nanoseconds.
 struct ThreadCpuTime;

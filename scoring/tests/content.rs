@@ -3,9 +3,10 @@
 
 use scoring::content::synthetic::{SyntheticParams, generate};
 use scoring::content::*;
+use scoring::day::Day;
 use scoring::fingerprint::Fingerprint;
 
-const AS_OF: i32 = 1_000;
+const AS_OF: Day = Day::new(1_000);
 
 fn key(market: u16, niche: u32, parent: u32, tier: FollowerTier) -> CohortKey {
     CohortKey {
@@ -508,7 +509,7 @@ fn bulk_recompute_matches_one_by_one() {
     })
     .unwrap();
     let config = ContentConfig::default();
-    let snapshot = CohortSnapshot::build(&market.pieces, 20_000, &config).unwrap();
+    let snapshot = CohortSnapshot::build(&market.pieces, Day::new(20_000), &config).unwrap();
     let scorer = Scorer::new(&config, &snapshot).unwrap();
     let all = scorer.assess_all(&market.pieces).unwrap();
     assert_eq!(all.len(), market.pieces.len());
@@ -713,12 +714,12 @@ fn snapshot_percentiles_match_a_brute_force_count() {
     })
     .unwrap();
     let config = ContentConfig::default();
-    let snapshot = CohortSnapshot::build(&market.pieces, 20_000, &config).unwrap();
+    let snapshot = CohortSnapshot::build(&market.pieces, Day::new(20_000), &config).unwrap();
     let scorer = Scorer::new(&config, &snapshot).unwrap();
     let members: Vec<(&ContentPiece, [f64; 4])> = market
         .pieces
         .iter()
-        .filter(|p| p.published_day > 20_000 - 28 && p.engagement.audience() >= 100)
+        .filter(|p| p.published_day > Day::new(20_000 - 28) && p.engagement.audience() >= 100)
         .map(|p| (p, p.engagement.rates(p.id).unwrap().unwrap()))
         .collect();
     let mut levels_seen = std::collections::HashSet::new();

@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use scoring::content::synthetic::{SyntheticParams, generate};
 use scoring::content::*;
+use scoring::day::Day;
 
-const AS_OF: i32 = 20_000;
+const AS_OF: Day = Day::new(20_000);
 
 /// A realistic cohort snapshot (one market, five niches), built once for all cases.
 fn fixture() -> &'static (ContentConfig, CohortSnapshot, CohortKey) {

@@ -6,7 +6,7 @@ use scoring::rating::{
     evaluate, improvement_hints,
 };
 
-const AS_OF: Day = 1_000;
+const AS_OF: Day = Day::new(1_000);
 
 /// A clean day: every order shipped on time in 12 hours with tracking, delivered on time, half
 /// of them reviewed at 5 stars.
@@ -36,7 +36,7 @@ fn shop_at(
     orders: u32,
     edit: impl Fn(&mut DailyAggregate),
 ) -> ShopInputs {
-    let range = as_of - history + 1..=as_of;
+    let range = (as_of - history + 1).through(as_of);
     ShopInputs {
         opened_at: as_of - 400,
         as_of,
@@ -68,14 +68,14 @@ fn good() -> ShopInputs {
 
 /// Late dispatch on 2 of every 5 days: 4% raw, 3.7% shrunk, under the S standard only.
 fn late_a(d: &mut DailyAggregate) {
-    if d.day.rem_euclid(5) < 2 {
+    if d.day.number().rem_euclid(5) < 2 {
         d.late_dispatches = 1;
     }
 }
 
 /// Late dispatch on 7 of every 10 days: 7%, under the A minimum but short of recall.
 fn late_b(d: &mut DailyAggregate) {
-    if d.day.rem_euclid(10) < 7 {
+    if d.day.number().rem_euclid(10) < 7 {
         d.late_dispatches = 1;
     }
 }
@@ -91,7 +91,7 @@ fn mediocre(d: &mut DailyAggregate) {
     d.valid_tracking = d.shipped - 1;
     d.delivered_on_time = d.delivered - 1;
     d.handling_hours = 40 * d.shipped;
-    if d.day.rem_euclid(2) == 0 {
+    if d.day.number().rem_euclid(2) == 0 {
         d.seller_fault_returns = 1;
     }
 }
@@ -752,8 +752,9 @@ mod hints {
             .iter()
             .find(|h| h.metric == Metric::LateDispatchRate)
             .unwrap();
-        let expected: Vec<Day> = (AS_OF - 29..=AS_OF)
-            .filter(|d| d.rem_euclid(5) < 2)
+        let expected: Vec<Day> = (AS_OF - 29)
+            .through(AS_OF)
+            .filter(|d| d.number().rem_euclid(5) < 2)
             .collect();
         assert_eq!(
             late.counting_against

@@ -10,7 +10,7 @@ use super::pagination::{Page, ranked};
 use super::scalars::{Long, Money};
 use crate::auth::Role::{Admin, Brand, Scout};
 use crate::auth::{RoleGuard, caller};
-use crate::days::date_of;
+use crate::days::{Day, date_of};
 use crate::error::{ApiError, ApiResult};
 use crate::ltv::history::{self, Scope, SellingHistory};
 use crate::ltv::{DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, predictor};
@@ -18,7 +18,6 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, Description, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{creator, creator_ltv, ltv_market_model};
-use scoring::rating::Day;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -173,7 +172,7 @@ impl CreatorLtv {
                 level: interval_level(),
                 holdout_ratio: e.holdout_ratio,
             }),
-            as_of: Some(date_of(model.as_of)),
+            as_of: Some(date_of(Day::new(model.as_of))),
             model: Some(LtvModelInfo {
                 kind: kind_of(&model.kind)?,
                 borrowed_from_global: model.borrowed_from_global,
@@ -228,26 +227,25 @@ pub async fn creator_ltv(
         )?);
     }
     let histories = ctx.data_unchecked::<DataLoader<HistoryLoader>>();
+    let as_of = Day::new(model.as_of);
     let Some(history) = histories
-        .load_one((creator.id, model.as_of))
+        .load_one((creator.id, as_of))
         .await
         .map_err(|e| ApiError::clone(&e))?
     else {
         let reason = format!(
             "no selling day (attributed, delivered, not returned sale) by {}",
-            date_of(model.as_of)
+            date_of(as_of)
         );
         return Ok(CreatorLtv::unavailable(horizon_days, discount_rate, reason));
     };
     let (count, spend) = crate::ltv::stored_fits(&model)?;
     let predictor = predictor(&count, &spend, model.mean_day_value_minor, config)?;
     let holdout = crate::ltv::stored_calibration(&model)?.buckets;
-    Ok(
-        match estimate(&predictor, &holdout, &history, model.as_of) {
-            Ok(e) => CreatorLtv::of(horizon_days, discount_rate, &e, &model)?,
-            Err(reason) => CreatorLtv::unavailable(horizon_days, discount_rate, reason),
-        },
-    )
+    Ok(match estimate(&predictor, &holdout, &history, as_of) {
+        Ok(e) => CreatorLtv::of(horizon_days, discount_rate, &e, &model)?,
+        Err(reason) => CreatorLtv::unavailable(horizon_days, discount_rate, reason),
+    })
 }
 
 /// Predicted vs actual mean selling days in the holdout period, creators grouped by their
@@ -352,7 +350,7 @@ impl LtvMarketModel {
     }
     /// Day of the selling histories the model was fitted on.
     async fn as_of(&self) -> NaiveDate {
-        date_of(self.0.as_of)
+        date_of(Day::new(self.0.as_of))
     }
     /// When the model was fitted.
     async fn fitted_at(&self) -> DateTime<Utc> {

@@ -8,7 +8,7 @@ use super::scalars::id;
 use super::shops::Shop;
 use crate::auth::Role::Admin;
 use crate::auth::{RoleGuard, caller};
-use crate::days::date_of;
+use crate::days::{Day, date_of};
 use crate::error::{ApiError, ApiResult};
 use crate::rating::view::{
     DimensionView, ImprovementView, MetricView, PerksView, RatingDimension, scoring_tier,
@@ -115,7 +115,7 @@ impl ShopRating {
     /// once the platform has run its first official evaluation.
     async fn next_official_evaluation(&self) -> Result<NaiveDate> {
         let state: scoring::rating::RatingState = parse("state", self.0.shop_id, &self.0.state)?;
-        let after = state.last_official.unwrap_or(self.0.as_of - 1);
+        let after = state.last_official.unwrap_or(Day::new(self.0.as_of) - 1);
         Ok(crate::rating::schedule::next_due(
             date_of(after),
             crate::rating::config().hysteresis.official_day_of_month,
@@ -135,7 +135,7 @@ impl ShopRating {
     }
     /// Day the latest evaluation was as of (UTC).
     async fn as_of(&self) -> NaiveDate {
-        date_of(self.0.as_of)
+        date_of(Day::new(self.0.as_of))
     }
     /// When it was stored.
     async fn evaluated_at(&self) -> DateTime<Utc> {
@@ -163,7 +163,7 @@ impl RatingEvaluation {
     }
     /// Day evaluated (UTC).
     async fn as_of(&self) -> NaiveDate {
-        date_of(self.0.as_of)
+        date_of(Day::new(self.0.as_of))
     }
     /// When it was computed.
     async fn evaluated_at(&self) -> DateTime<Utc> {

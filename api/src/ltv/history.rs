@@ -2,9 +2,9 @@
 //! (per market at fit time, per page of creators in GraphQL), and the BG/NBD summary and
 //! holdout observation made from it.
 
+use crate::days::Day;
 use crate::error::ApiResult;
 use scoring::ltv::{HoldoutObservation, Summary};
-use scoring::rating::Day;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 /// What the models need of one creator's selling days up to `as_of`.
@@ -96,10 +96,11 @@ pub async fn load<C: ConnectionTrait>(
     let sql = QUERY
         .replace("{filter_s}", &filter.replace("{c}", "sc"))
         .replace("{filter_d}", &filter.replace("{c}", "c"));
+    let cutoff = cutoff.number();
     let mut values: Vec<Value> = vec![cutoff.into(), cutoff.into(), cutoff.into()];
-    values.push((as_of - 365).into());
+    values.push((as_of - 365).number().into());
     values.extend(scope_values.iter().cloned());
-    values.push(as_of.into());
+    values.push(as_of.number().into());
     values.extend(scope_values);
     let backend = db.get_database_backend();
     let rows = db
@@ -123,7 +124,7 @@ pub async fn load<C: ConnectionTrait>(
                         row.try_get::<Option<i32>>("", col)
                             .map(|d| d.map(i64::from))
                     })?
-                    .map(|d| d as Day))
+                    .map(|d| Day::new(d as i32)))
             };
             let required = |col: &str| -> Result<Day, sea_orm::DbErr> {
                 day(col)?.ok_or_else(|| sea_orm::DbErr::Custom(format!("{col} is null")))
@@ -161,8 +162,8 @@ impl SellingHistory {
             monetary_value,
             ..Summary::new(
                 frequency,
-                f64::from(self.last_day - self.first_day),
-                f64::from(as_of.max(self.last_day) - self.first_day),
+                (self.last_day - self.first_day) as f64,
+                (as_of.max(self.last_day) - self.first_day) as f64,
             )
         }
     }
@@ -175,8 +176,8 @@ impl SellingHistory {
         Some(HoldoutObservation {
             calibration: Summary::new(
                 frequency,
-                f64::from(last - self.first_day),
-                f64::from(cutoff - self.first_day),
+                (last - self.first_day) as f64,
+                (cutoff - self.first_day) as f64,
             ),
             holdout_transactions: u32::try_from(self.holdout_days).unwrap_or(u32::MAX),
         })
@@ -197,13 +198,13 @@ mod tests {
         SellingHistory {
             creator_id: 1,
             days: 4,
-            first_day: 100,
-            last_day: 160,
+            first_day: Day::new(100),
+            last_day: Day::new(160),
             orders: 6,
             gmv_minor: 1_700,
             first_day_gmv_minor: 500,
             calibration_days: 3,
-            calibration_last_day: Some(130),
+            calibration_last_day: Some(Day::new(130)),
             holdout_days: 1,
             past_year_gmv_minor: 1_700,
         }
@@ -211,7 +212,7 @@ mod tests {
 
     #[test]
     fn summary_counts_repeat_days_and_leaves_the_first_days_value_out() {
-        let s = history().summary(200);
+        let s = history().summary(Day::new(200));
         assert_eq!(s.frequency, 3);
         assert_eq!((s.recency, s.age), (60.0, 100.0));
         assert_eq!(s.monetary_value, 400.0, "(300 + 700 + 200) / 3");
@@ -224,14 +225,14 @@ mod tests {
     fn one_selling_day_is_frequency_zero_with_no_value() {
         let h = SellingHistory {
             days: 1,
-            last_day: 100,
+            last_day: Day::new(100),
             gmv_minor: 500,
             calibration_days: 1,
-            calibration_last_day: Some(100),
+            calibration_last_day: Some(Day::new(100)),
             holdout_days: 0,
             ..history()
         };
-        let s = h.summary(130);
+        let s = h.summary(Day::new(130));
         assert_eq!((s.frequency, s.recency, s.age), (0, 0.0, 30.0));
         assert_eq!(s.monetary_value, 0.0);
         s.validate_counts().unwrap();
@@ -239,7 +240,7 @@ mod tests {
 
     #[test]
     fn holdout_splits_at_the_cutoff() {
-        let o = history().holdout(140).unwrap();
+        let o = history().holdout(Day::new(140)).unwrap();
         assert_eq!(o.calibration, Summary::new(2, 30.0, 40.0));
         assert_eq!(o.holdout_transactions, 1);
         let late = SellingHistory {
@@ -247,7 +248,7 @@ mod tests {
             calibration_last_day: None,
             ..history()
         };
-        assert_eq!(late.holdout(140), None);
+        assert_eq!(late.holdout(Day::new(140)), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod history;
 pub mod recompute;
 pub mod selling_days;
 
+use crate::days::Day;
 use crate::error::{ApiError, ApiResult};
 use entities::ltv_market_model;
 use history::SellingHistory;
@@ -17,7 +18,6 @@ use recompute::Calibration;
 use scoring::ltv::{
     CountModel, Fit, FrequencyBucket, GammaGammaParams, LtvConfig, LtvError, LtvModel, miss_ratio,
 };
-use scoring::rating::Day;
 
 /// Horizon of the stored predictions and of `Creator.ltv` without arguments (days).
 pub const DEFAULT_HORIZON_DAYS: i32 = 365;

@@ -21,6 +21,7 @@ use super::history::{self, Scope, SellingHistory};
 use super::{
     DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_DAYS, Estimate, estimate, kind_code, predictor,
 };
+use crate::days::Day;
 use crate::days::day_of;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -29,12 +30,11 @@ use scoring::ltv::{
     CountModel, DropoutModel, Fit, FrequencyBucket, GammaGammaParams, HoldoutObservation,
     LtvConfig, LtvError, Summary, choose_count_model,
 };
-use scoring::rating::Day;
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 /// Length of the holdout period that chooses between BG/NBD and modified BG/NBD (days).
-pub const HOLDOUT_DAYS: Day = 90;
+pub const HOLDOUT_DAYS: i32 = 90;
 /// Creators a market needs for its own fit.
 pub const MIN_CREATORS: usize = 200;
 /// Repeat sellers a market needs for its own value model.
@@ -449,7 +449,7 @@ fn model_row(
         count_fit: Set(to_json(&f.count)?),
         spend_fit: Set(to_json(&f.spend)?),
         calibration: Set(to_json(&f.calibration)?),
-        as_of: Set(as_of),
+        as_of: Set(as_of.number()),
         fitted_at: Set(now),
     })
 }
@@ -477,7 +477,7 @@ fn prediction_row(
         ltv_high_minor: Set(e.interval_minor.map(|i| i.1)),
         holdout_ratio: Set(e.holdout_ratio),
         currency: Set(market.currency.clone()),
-        as_of: Set(as_of),
+        as_of: Set(as_of.number()),
     }
 }
 

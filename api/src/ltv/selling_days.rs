@@ -9,10 +9,10 @@
 //! `INSERT .. ON CONFLICT DO UPDATE` per 500 days and no order rescans. [`rebuild`] recomputes
 //! the table from all orders, for bulk loads (the demo seeder).
 
+use crate::days::Day;
 use crate::days::day_of;
 use crate::error::ApiResult;
 use entities::{creator_selling_day as csd, order};
-use scoring::rating::Day;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::{BTreeSet, HashMap};
@@ -109,7 +109,7 @@ async fn write<C: ConnectionTrait>(
             .iter()
             .map(|&((creator_id, day), [orders, gmv])| csd::ActiveModel {
                 creator_id: Set(creator_id),
-                day: Set(day),
+                day: Set(day.number()),
                 orders: Set(orders),
                 gmv_minor: Set(gmv),
             });

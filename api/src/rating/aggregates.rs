@@ -8,11 +8,11 @@
 //! [`rebuild`] recomputes the table from all orders, for data written around ingest (the demo
 //! seeder's bulk load) and for `flywheel recompute ratings --rebuild-aggregates`.
 
-use crate::days::day_of;
+use crate::days::{Day, day_of};
 use crate::error::{ApiError, ApiResult};
 use entities::enums::Fault;
 use entities::{order, shop_daily};
-use scoring::rating::{DailyAggregate, Day};
+use scoring::rating::DailyAggregate;
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use std::collections::HashMap;
@@ -137,7 +137,7 @@ async fn write<C: ConnectionTrait>(
             .iter()
             .map(|&((shop_id, day), c)| shop_daily::ActiveModel {
                 shop_id: Set(shop_id),
-                day: Set(day),
+                day: Set(day.number()),
                 orders: Set(c[0]),
                 shipped: Set(c[1]),
                 late_dispatches: Set(c[2]),
@@ -176,7 +176,7 @@ pub fn to_aggregate(m: &shop_daily::Model) -> ApiResult<DailyAggregate> {
         })
     };
     Ok(DailyAggregate {
-        day: m.day,
+        day: Day::new(m.day),
         orders: n(m.orders)?,
         shipped: n(m.shipped)?,
         late_dispatches: n(m.late_dispatches)?,
@@ -240,7 +240,11 @@ mod tests {
         let placed = Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap();
         let mut o = order(placed);
         assert_eq!(contribution(&o).0, (7, day_of(placed)));
-        assert_eq!(day_of(placed), 20_758, "the UTC day, not the next one");
+        assert_eq!(
+            day_of(placed),
+            Day::new(20_758),
+            "the UTC day, not the next one"
+        );
         assert_eq!(counters(&o), [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
         // Shipped late with valid tracking, then delivered late by the carrier: the late
@@ -297,7 +301,7 @@ mod tests {
         let c = sums[&(shop_id, day)];
         let row = shop_daily::Model {
             shop_id,
-            day,
+            day: day.number(),
             orders: c[0],
             shipped: c[1],
             late_dispatches: c[2],

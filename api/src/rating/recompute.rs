@@ -10,7 +10,7 @@
 use super::aggregates::to_aggregate;
 use super::view::{ImprovementView, MetricView, tier};
 use crate::content::selling_content;
-use crate::days::{date_of, day_of, day_of_date, start_of};
+use crate::days::{Day, date_of, day_of, day_of_date, start_of};
 use crate::error::{ApiError, ApiResult};
 use crate::lookup::{rows_by, rows_in};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +22,7 @@ use entities::{
     violation,
 };
 use scoring::fingerprint::Fingerprint;
-use scoring::rating::{self as r, Day, RatingConfig, RatingError, RatingState, ShopInputs};
+use scoring::rating::{self as r, RatingConfig, RatingError, RatingState, ShopInputs};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -90,7 +90,7 @@ pub async fn run(
         .into_iter()
         .filter(|s| day_of(s.opened_at) <= as_of)
         .collect();
-    let first_day = as_of - lookback(config) as Day;
+    let first_day = as_of.before(lookback(config));
     let mut inputs = Vec::with_capacity(shops.len());
     let mut states = Vec::with_capacity(shops.len());
     let mut violations = violations_by_shop(&txn, first_day, as_of).await?;
@@ -101,8 +101,8 @@ pub async fn run(
         let mut days: HashMap<i64, Vec<r::DailyAggregate>> = HashMap::new();
         for row in shop_daily::Entity::find()
             .filter(shop_daily::Column::ShopId.is_in(ids.clone()))
-            .filter(shop_daily::Column::Day.gt(first_day))
-            .filter(shop_daily::Column::Day.lte(as_of))
+            .filter(shop_daily::Column::Day.gt(first_day.number()))
+            .filter(shop_daily::Column::Day.lte(as_of.number()))
             .order_by_asc(shop_daily::Column::ShopId)
             .order_by_asc(shop_daily::Column::Day)
             .all(&txn)
@@ -207,7 +207,7 @@ pub async fn last_official(db: &DatabaseConnection) -> ApiResult<Option<NaiveDat
         .order_by_desc(shop_rating_evaluation::Column::AsOf)
         .one(db)
         .await?;
-    Ok(latest.map(|e| date_of(e.as_of)))
+    Ok(latest.map(|e| date_of(Day::new(e.as_of))))
 }
 
 /// Scores of the content published in the window that sells each shop's products.
@@ -417,7 +417,7 @@ async fn store(
             history.push(shop_rating_evaluation::ActiveModel {
                 shop_id: Set(shop.id),
                 kind: Set(options.kind),
-                as_of: Set(card.as_of),
+                as_of: Set(card.as_of.number()),
                 evaluated_at: Set(options.now),
                 tier: Set(tier(e.tier)),
                 previous_tier: Set(tier(*previous)),
@@ -440,7 +440,7 @@ async fn store(
                 restrictions_deferred: Set(e.restrictions_deferred),
                 state: Set(json(&e.state)),
                 kind: Set(options.kind),
-                as_of: Set(card.as_of),
+                as_of: Set(card.as_of.number()),
                 config_version: Set(version.clone()),
                 overall: Set(card.overall),
                 content_score: Set(card.dimensions.content),

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::day::Day;
 use crate::fingerprint::Fingerprint;
 use serde::{Deserialize, Serialize};
 
@@ -126,7 +127,7 @@ impl Layout {
 #[derive(Debug, Clone)]
 pub struct CohortSnapshot {
     config: Fingerprint,
-    as_of_day: i32,
+    as_of_day: Day,
     window_days: u32,
     pieces: usize,
     index: GroupIndex,
@@ -139,20 +140,20 @@ impl CohortSnapshot {
     /// window or with too small an audience are skipped. Fails on impossible counts.
     pub fn build<'a>(
         pieces: impl IntoIterator<Item = &'a ContentPiece>,
-        as_of_day: i32,
+        as_of_day: Day,
         config: &ContentConfig,
     ) -> Result<Self, ContentError> {
         config.validate()?;
-        let first_day = i64::from(as_of_day) - i64::from(config.window_days);
+        let first_day = as_of_day.before(config.window_days);
         let mut layout = Layout::default();
         // Pass 1: each member's rates and niche group; parent and market groups are created
         // with the first member of each niche group.
         let mut rates: Vec<[f32; 4]> = Vec::new();
         let mut member_group: Vec<usize> = Vec::new();
         for piece in pieces {
-            let day = i64::from(piece.published_day);
+            let day = piece.published_day;
             if day <= first_day
-                || day > i64::from(as_of_day)
+                || day > as_of_day
                 || piece.engagement.audience() < config.min_audience_for_cohort
             {
                 continue;
@@ -250,7 +251,7 @@ impl CohortSnapshot {
     }
 
     /// Last day of the window.
-    pub fn as_of_day(&self) -> i32 {
+    pub fn as_of_day(&self) -> Day {
         self.as_of_day
     }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::day::Day;
 use serde::{Deserialize, Serialize};
 
 use super::{CohortKey, ContentError, CreatorConfig, MarketId, NicheId, Severity};
@@ -12,7 +13,7 @@ pub struct RecentScore {
     /// The piece's content score, 0..=100 (pieces without a score yet are left out).
     pub score: f64,
     /// Publication day, in the same day numbering as `as_of_day`.
-    pub published_day: i32,
+    pub published_day: Day,
 }
 
 /// An upheld violation of the creator (or on content selling the shop's products).
@@ -21,7 +22,7 @@ pub struct Violation {
     /// How grave it was.
     pub severity: Severity,
     /// Day it was upheld.
-    pub day: i32,
+    pub day: Day,
 }
 
 /// A creator's or shop's content score with the parts behind it.
@@ -55,7 +56,7 @@ pub fn aggregate_content_score(
     pieces: &[RecentScore],
     violations: &[Violation],
     prior_mean: f64,
-    as_of_day: i32,
+    as_of_day: Day,
     config: &CreatorConfig,
 ) -> Result<AggregateScore, ContentError> {
     config.validate()?;
@@ -66,8 +67,8 @@ pub fn aggregate_content_score(
     if let Some(bad) = pieces.iter().find(|p| !valid(p.score)) {
         return Err(ContentError::InvalidScore(bad.score));
     }
-    let first_day = i64::from(as_of_day) - i64::from(config.window_days);
-    let in_window = |day: i32| i64::from(day) > first_day && day <= as_of_day;
+    let first_day = as_of_day.before(config.window_days);
+    let in_window = |day: Day| day > first_day && day <= as_of_day;
 
     let mut recent: Vec<RecentScore> = pieces
         .iter()

@@ -10,10 +10,11 @@
 //!
 //! ```
 //! use scoring::content::{CohortSnapshot, ContentConfig, Scorer, synthetic};
+//! use scoring::day::Day;
 //!
 //! let market = synthetic::generate(&synthetic::SyntheticParams::default())?;
 //! let config = ContentConfig::default();
-//! let snapshot = CohortSnapshot::build(&market.pieces, 20_000, &config)?;
+//! let snapshot = CohortSnapshot::build(&market.pieces, Day::new(20_000), &config)?;
 //! let scorer = Scorer::new(&config, &snapshot)?;
 //! let piece = &market.pieces[0];
 //! let assessment = scorer.assess(piece)?;

@@ -1,6 +1,7 @@
 //! Seeded synthetic content for benches, tests and the API's demo: realistic enough that rates,
 //! niches and tiers differ the way they do on the platform, deterministic for a given seed.
 
+use crate::day::Day;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
@@ -181,7 +182,7 @@ pub struct SyntheticParams {
     /// Share of live streams among the pieces.
     pub live_share: f64,
     /// Last publication day.
-    pub as_of_day: i32,
+    pub as_of_day: Day,
     /// Pieces are published over the `days` days ending on `as_of_day`.
     pub days: u32,
     /// Seed of the generator: same seed, same marketplace.
@@ -197,7 +198,7 @@ impl Default for SyntheticParams {
             markets: MARKETS.len(),
             niches: 100,
             live_share: 0.1,
-            as_of_day: 20_000,
+            as_of_day: Day::new(20_000),
             days: 28,
             seed: 42,
             pools: PoolConfig::default(),

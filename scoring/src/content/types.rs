@@ -1,5 +1,6 @@
 //! Plain input types: where a piece was published, by whom, and what it collected.
 
+use crate::day::Day;
 use serde::{Deserialize, Serialize};
 
 use super::ContentError;
@@ -325,8 +326,8 @@ pub struct ContentPiece {
     pub id: u64,
     /// Market, niche, parent niche and follower tier it competes in.
     pub cohort: CohortKey,
-    /// Publication day (days since an epoch of the caller's choice, e.g. 1970-01-01).
-    pub published_day: i32,
+    /// Publication day.
+    pub published_day: Day,
     /// Value grade given by moderation.
     pub value_grade: ValueGrade,
     /// Counts collected so far.

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use super::input::{Day, IsoDate};
+use super::input::Day;
 use super::metric::Metric;
 
 /// Why a rating could not be computed. Nothing in this module panics on bad input.
@@ -64,7 +64,11 @@ pub enum RatingError {
         value: f64,
     },
     /// The evaluation date is after the caller's clock.
-    #[error("evaluation date {} is in the future (now is {}); evaluate today or earlier", IsoDate(*as_of), IsoDate(*now))]
+    #[error(
+        "evaluation date {} is in the future (now is {}); evaluate today or earlier",
+        as_of,
+        now
+    )]
     EvaluationInFuture {
         /// Requested evaluation day.
         as_of: Day,
@@ -72,7 +76,7 @@ pub enum RatingError {
         now: Day,
     },
     /// The shop opens after the evaluation date.
-    #[error("shop opens on {}, after the evaluation date {}", IsoDate(*opened_at), IsoDate(*as_of))]
+    #[error("shop opens on {}, after the evaluation date {}", opened_at, as_of)]
     ShopNotOpen {
         /// Opening day.
         opened_at: Day,
@@ -82,8 +86,8 @@ pub enum RatingError {
     /// The evaluation date is not after the last official evaluation in the state.
     #[error(
         "evaluation date {} is before (or, for an official one, on) the last official evaluation {}; states only move forward",
-        IsoDate(*as_of),
-        IsoDate(*last)
+        as_of,
+        last
     )]
     EvaluationOutOfOrder {
         /// Requested evaluation day.
@@ -92,13 +96,16 @@ pub enum RatingError {
         last: Day,
     },
     /// Daily aggregates must be in ascending day order with one entry per day.
-    #[error("daily aggregates must be sorted by day with no duplicates; {} is out of order", IsoDate(*day))]
+    #[error(
+        "daily aggregates must be sorted by day with no duplicates; {} is out of order",
+        day
+    )]
     UnsortedDays {
         /// First offending day.
         day: Day,
     },
     /// A day's counts contradict each other.
-    #[error("aggregate of {} is inconsistent: {what}", IsoDate(*day))]
+    #[error("aggregate of {} is inconsistent: {what}", day)]
     InconsistentAggregate {
         /// The day.
         day: Day,
@@ -106,7 +113,7 @@ pub enum RatingError {
         what: &'static str,
     },
     /// A content score outside 0-100.
-    #[error("content score {score} of {} is outside 0-100", IsoDate(*day))]
+    #[error("content score {score} of {} is outside 0-100", day)]
     ContentScoreOutOfRange {
         /// Publication day.
         day: Day,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::RatingConfig;
 use super::error::RatingError;
-use super::input::{Day, EvaluationKind, IsoDate, ShopInputs};
+use super::input::{Day, EvaluationKind, ShopInputs};
 use super::metric::Metric;
 use super::perks::Perks;
 use super::scorecard::Scorecard;
@@ -182,7 +182,7 @@ impl Change {
             Change::GraceStarted { until } => {
                 format!(
                     "grace period: C restrictions are deferred until {} while the shop improves",
-                    IsoDate(*until)
+                    until
                 )
             }
             Change::GraceExtended {
@@ -191,7 +191,7 @@ impl Change {
                 to_score,
             } => format!(
                 "score improved from {from_score:.1} to {to_score:.1}: grace extended to {}",
-                IsoDate(*until)
+                until
             ),
             Change::GraceEnded {
                 from_score,
@@ -408,9 +408,7 @@ fn start_grace(
     card: &Scorecard,
     config: &RatingConfig,
 ) {
-    let until = card
-        .as_of
-        .saturating_add_unsigned(config.hysteresis.grace_days);
+    let until = card.as_of.after(config.hysteresis.grace_days);
     next.grace = Some(Grace {
         until,
         score_at_last_check: card.overall,
@@ -441,7 +439,7 @@ fn review_grace(
             ..grace
         });
     } else if to_score >= from_score + h.grace_min_improvement {
-        let until = card.as_of.saturating_add_unsigned(h.grace_extension_days);
+        let until = card.as_of.after(h.grace_extension_days);
         next.grace = Some(Grace {
             until,
             score_at_last_check: to_score,

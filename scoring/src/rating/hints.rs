@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::RatingConfig;
-use super::input::{Day, IsoDate, ShopInputs};
+use super::input::{Day, ShopInputs};
 use super::metric::Metric;
 use super::scorecard::{Scorecard, bad_events};
 use super::tier::Tier;
@@ -96,7 +96,7 @@ impl MetricHint {
             out += &format!(
                 " {} day(s) count against it; the oldest rolls off on {}.",
                 self.counting_against.len(),
-                IsoDate(first.rolls_off)
+                first.rolls_off
             );
         }
         out
@@ -182,7 +182,7 @@ pub fn improvement_hints(
                     (bad > 0.0).then(|| CountingAgainst {
                         day: *day,
                         bad_events: bad,
-                        rolls_off: day.saturating_add_unsigned(ms.window_days),
+                        rolls_off: day.after(ms.window_days),
                     })
                 })
                 .collect();

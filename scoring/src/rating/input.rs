@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::error::RatingError;
 use super::metric::PerMetric;
 
-pub use crate::day::{Day, IsoDate};
+pub use crate::day::Day;
 pub use crate::severity::Severity;
 
 /// One day of a shop's order record, **by order date**: every count belongs to the cohort of

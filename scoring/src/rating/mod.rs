@@ -52,7 +52,7 @@ pub use evaluate::{
 };
 pub use hints::{CountingAgainst, MetricHint, SEARCH_CAP, improvement_hints};
 pub use input::{
-    ContentSample, DailyAggregate, Day, EvaluationKind, IsoDate, Severity, ShopInputs, Violation,
+    ContentSample, DailyAggregate, Day, EvaluationKind, Severity, ShopInputs, Violation,
 };
 pub use metric::{Dimension, Metric, PerMetric, map_score};
 pub use perks::{Perks, PerksConfig};

@@ -35,16 +35,16 @@ pub fn pooled_priors<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rating::input::{DailyAggregate, EvaluationKind};
+    use crate::rating::input::{DailyAggregate, Day, EvaluationKind};
 
     fn shop(orders: u32, late: u32) -> ShopInputs {
         ShopInputs {
-            opened_at: 0,
-            as_of: 100,
-            now: 100,
+            opened_at: Day::new(0),
+            as_of: Day::new(100),
+            now: Day::new(100),
             kind: EvaluationKind::Official,
             days: vec![DailyAggregate {
-                day: 95,
+                day: Day::new(95),
                 orders,
                 shipped: orders,
                 late_dispatches: late,

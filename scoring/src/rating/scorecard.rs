@@ -165,7 +165,7 @@ impl Scorecard {
         });
         let eligibility = Eligibility {
             orders: windows.eligible_orders(config),
-            age_days: i64::from(inputs.as_of) - i64::from(inputs.opened_at),
+            age_days: inputs.as_of - inputs.opened_at,
             severe_violations: windows.severe_violations(config),
             window_days: config.windows.eligibility_days,
         };

@@ -32,7 +32,7 @@ impl Default for SyntheticConfig {
         SyntheticConfig {
             shops: 1_000,
             seed: 42,
-            as_of: 20_000,
+            as_of: Day::new(20_000),
             history_days: 120,
         }
     }
@@ -85,7 +85,7 @@ pub fn shop(config: &SyntheticConfig, index: u64) -> SyntheticShop {
 
     let age = rng.random_range(14..=1500);
     let opened_at = config.as_of - age;
-    let first = opened_at.max(config.as_of - config.history_days as Day + 1);
+    let first = opened_at.max(config.as_of - config.history_days as i32 + 1);
     let orders_dist = Poisson::new(daily_orders).ok();
     let content_dist = Poisson::new(content_per_day).ok();
     let score_dist = Normal::new(content_mean, 10.0).ok();
@@ -93,7 +93,7 @@ pub fn shop(config: &SyntheticConfig, index: u64) -> SyntheticShop {
     let mut days = Vec::new();
     let mut content = Vec::new();
     let mut violations = Vec::new();
-    for day in first..=config.as_of {
+    for day in first.through(config.as_of) {
         let orders = orders_dist.map_or(0.0, |d| d.sample(&mut rng)) as u32;
         if orders > 0 {
             let cancellations = binomial(&mut rng, orders, cancel);

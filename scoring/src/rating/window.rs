@@ -120,7 +120,7 @@ pub(crate) struct Windows {
 
 /// Age in days of `day` at `as_of` (0 = the evaluation day itself); `None` if after `as_of`.
 pub(crate) fn age(day: Day, as_of: Day) -> Option<u32> {
-    u32::try_from(i64::from(as_of) - i64::from(day)).ok()
+    u32::try_from(as_of - day).ok()
 }
 
 impl Windows {
