@@ -135,32 +135,15 @@ mod tests {
         let placed = Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap();
         order::Model {
             id: 1,
-            external_id: "or-1".into(),
             shop_id: 7,
             product_id: 1,
             creator_id: creator,
-            content_id: None,
-            quantity: 1,
             amount_minor: 2_500,
             currency: "USD".into(),
-            placed_at: placed,
             ship_by: placed + Duration::hours(48),
             shipped_at: Some(placed + Duration::hours(5)),
             tracking_valid: Some(true),
-            deliver_by: None,
-            delivered_at: None,
-            late_fault: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            cancel_fault: None,
-            returned_at: None,
-            return_reason: None,
-            return_fault: None,
-            review_stars: None,
-            reviewed_at: None,
-            review_logistics_only: false,
-            created_at: placed,
-            updated_at: placed,
+            ..order::Model::new("or-1".into(), placed)
         }
     }
 

@@ -200,32 +200,13 @@ mod tests {
     fn order(placed: DateTime<Utc>) -> order::Model {
         order::Model {
             id: 1,
-            external_id: "or-1".into(),
             shop_id: 7,
             product_id: 1,
-            creator_id: None,
-            content_id: None,
-            quantity: 1,
             amount_minor: 100,
             currency: "USD".into(),
-            placed_at: placed,
             ship_by: placed + Duration::hours(48),
-            shipped_at: None,
-            tracking_valid: None,
             deliver_by: Some(placed + Duration::days(5)),
-            delivered_at: None,
-            late_fault: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            cancel_fault: None,
-            returned_at: None,
-            return_reason: None,
-            return_fault: None,
-            review_stars: None,
-            reviewed_at: None,
-            review_logistics_only: false,
-            created_at: placed,
-            updated_at: placed,
+            ..order::Model::new("or-1".into(), placed)
         }
     }
 
