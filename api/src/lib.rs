@@ -21,6 +21,7 @@ pub mod matching;
 pub mod metrics;
 pub mod pipeline;
 pub mod rating;
+pub mod rollup;
 pub mod scan;
 pub mod server;
 pub mod throttle;

@@ -1,5 +1,5 @@
-//! Paged scans of all orders, for the rebuilds of the tables ingest keeps current (shop daily
-//! aggregates, creator selling days) after a bulk load that bypassed ingest.
+//! Paged scans of all orders, for the rebuilds of the tables ingest keeps current
+//! ([`crate::rollup::rebuild`]) after a bulk load that bypassed ingest.
 
 use crate::error::ApiResult;
 use entities::order;

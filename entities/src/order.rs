@@ -45,6 +45,44 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+impl Model {
+    /// A new order, not yet inserted (id 0), placed, created and updated at `now`, to which
+    /// nothing has happened since: every lifecycle field (shipping, delivery, cancellation,
+    /// return, review) is empty. Its placement (shop, product, attribution, amount, deadlines;
+    /// one unit) is the caller's to fill in, with `..Model::new(..)` after the fields it knows.
+    pub fn new(external_id: String, now: DateTimeUtc) -> Self {
+        Self {
+            id: 0,
+            external_id,
+            shop_id: 0,
+            product_id: 0,
+            creator_id: None,
+            content_id: None,
+            quantity: 1,
+            amount_minor: 0,
+            currency: String::new(),
+            placed_at: now,
+            ship_by: now,
+            shipped_at: None,
+            tracking_valid: None,
+            deliver_by: None,
+            delivered_at: None,
+            late_fault: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            cancel_fault: None,
+            returned_at: None,
+            return_reason: None,
+            return_fault: None,
+            review_stars: None,
+            reviewed_at: None,
+            review_logistics_only: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

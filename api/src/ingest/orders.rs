@@ -188,35 +188,9 @@ impl Kind for OrderInput {
                 placed_at: o.placed_at,
                 ship_by,
                 deliver_by: o.deliver_by,
-                ..old.clone().unwrap_or_else(|| order::Model {
-                    id: 0,
-                    external_id: o.external_id.clone(),
-                    shop_id: 0,
-                    product_id: 0,
-                    creator_id: None,
-                    content_id: None,
-                    quantity: 0,
-                    amount_minor: 0,
-                    currency: String::new(),
-                    placed_at: ctx.now,
-                    ship_by: ctx.now,
-                    shipped_at: None,
-                    tracking_valid: None,
-                    deliver_by: None,
-                    delivered_at: None,
-                    late_fault: None,
-                    cancelled_at: None,
-                    cancel_reason: None,
-                    cancel_fault: None,
-                    returned_at: None,
-                    return_reason: None,
-                    return_fault: None,
-                    review_stars: None,
-                    reviewed_at: None,
-                    review_logistics_only: false,
-                    created_at: ctx.now,
-                    updated_at: ctx.now,
-                })
+                ..old
+                    .clone()
+                    .unwrap_or_else(|| order::Model::new(o.external_id.clone(), ctx.now))
             };
             rows.push((old, placed));
         }

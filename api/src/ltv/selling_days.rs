@@ -1,37 +1,59 @@
 //! The per-creator-per-day sales table (`creator_selling_day`), the LTV models' only view of
-//! orders.
+//! orders: a [`crate::rollup`] of the sold orders by creator and placement day, kept current by
+//! ingest and rebuilt after bulk loads (the demo seeder) and by `flywheel recompute ltv
+//! --rebuild-selling-days`.
 //!
 //! A creator "transacts" on each UTC day with attributed (`orders.creator_id`), delivered and
-//! not-returned (nor cancelled) sales, counted on the day the order was placed. Ingest calls
-//! [`record`] with the orders a batch changed, before and after, in the batch's transaction —
-//! as `rating::aggregates` does for `shop_daily` — so a delivery adds to the day and a return
-//! after delivery takes it away again (a day left with no order is deleted), with one
-//! `INSERT .. ON CONFLICT DO UPDATE` per 500 days and no order rescans. [`rebuild`] recomputes
-//! the table from all orders, for bulk loads (the demo seeder).
+//! not-returned (nor cancelled) sales, counted on the day the order was placed: a delivery adds
+//! to the day and a return after delivery takes it away again, and a day left with no order is
+//! deleted.
 
-use crate::days::Day;
-use crate::days::day_of;
 use crate::error::ApiResult;
+use crate::rollup::{self, Cohort, Rollup};
 use entities::{creator_selling_day as csd, order};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use std::collections::{BTreeSet, HashMap};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select, Set,
+};
 
 /// Orders and GMV (minor units) of one creator-day.
 type Counters = [i64; 2];
 
 /// What one order adds to its creator's selling day, if it counts as a sale of the creator.
-fn contribution(o: &order::Model) -> Option<((i64, Day), Counters)> {
+fn contribution(o: &order::Model) -> Option<(Cohort, Counters)> {
     let creator = o.creator_id?;
     let sold = o.delivered_at.is_some() && o.returned_at.is_none() && o.cancelled_at.is_none();
-    sold.then(|| ((creator, day_of(o.placed_at)), [1, o.amount_minor]))
+    sold.then(|| (rollup::cohort(creator, o.placed_at), [1, o.amount_minor]))
 }
 
-fn add(sums: &mut HashMap<(i64, Day), Counters>, o: &order::Model, sign: i64) {
-    if let Some((key, [orders, gmv])) = contribution(o) {
-        let sum = sums.entry(key).or_insert([0; 2]);
-        sum[0] += sign * orders;
-        sum[1] += sign * gmv;
+/// The `creator_selling_day` roll-up: only sales count, and a day without one is no selling day.
+struct SellingDays;
+
+impl Rollup<2> for SellingDays {
+    type Entity = csd::Entity;
+    const KEY: [csd::Column; 2] = [csd::Column::CreatorId, csd::Column::Day];
+    const COUNTERS: [csd::Column; 2] = [csd::Column::Orders, csd::Column::GmvMinor];
+    const PRUNE_EMPTIED: bool = true;
+
+    fn contribution(o: &order::Model) -> Option<(Cohort, Counters)> {
+        contribution(o)
+    }
+
+    fn row((creator_id, day): Cohort, [orders, gmv]: Counters) -> csd::ActiveModel {
+        csd::ActiveModel {
+            creator_id: Set(creator_id),
+            day: Set(day.number()),
+            orders: Set(orders),
+            gmv_minor: Set(gmv),
+        }
+    }
+
+    /// The orders [`contribution`] counts, and no others.
+    fn candidates() -> Select<order::Entity> {
+        order::Entity::find()
+            .filter(order::Column::CreatorId.is_not_null())
+            .filter(order::Column::DeliveredAt.is_not_null())
+            .filter(order::Column::ReturnedAt.is_null())
+            .filter(order::Column::CancelledAt.is_null())
     }
 }
 
@@ -41,29 +63,7 @@ pub async fn record<'a, C: ConnectionTrait>(
     txn: &C,
     changes: impl IntoIterator<Item = (Option<&'a order::Model>, &'a order::Model)>,
 ) -> ApiResult<()> {
-    let mut deltas = HashMap::new();
-    for (before, after) in changes {
-        if let Some(before) = before {
-            add(&mut deltas, before, -1);
-        }
-        add(&mut deltas, after, 1);
-    }
-    deltas.retain(|_, c| c.iter().any(|&x| x != 0));
-    let shrunk: BTreeSet<i64> = deltas
-        .iter()
-        .filter(|(_, c)| c[0] < 0)
-        .map(|((creator, _), _)| *creator)
-        .collect();
-    write(txn, deltas, true).await?;
-    if !shrunk.is_empty() {
-        // A day whose last sale was returned is no longer a selling day.
-        csd::Entity::delete_many()
-            .filter(csd::Column::CreatorId.is_in(shrunk))
-            .filter(csd::Column::Orders.lte(0))
-            .exec(txn)
-            .await?;
-    }
-    Ok(())
+    rollup::record::<SellingDays, 2>(txn, changes).await
 }
 
 /// Rebuilds the table from all orders in one transaction, reporting `(orders read, orders in
@@ -72,96 +72,34 @@ pub async fn rebuild(
     db: &DatabaseConnection,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> ApiResult<u64> {
-    let txn = crate::db::begin_write(db).await?;
-    csd::Entity::delete_many().exec(&txn).await?;
-    let sold = || {
-        order::Entity::find()
-            .filter(order::Column::CreatorId.is_not_null())
-            .filter(order::Column::DeliveredAt.is_not_null())
-            .filter(order::Column::ReturnedAt.is_null())
-            .filter(order::Column::CancelledAt.is_null())
-    };
-    let mut sums = HashMap::new();
-    crate::scan::orders(&txn, sold(), progress, |o| add(&mut sums, o, 1)).await?;
-    let days = sums.len() as u64;
-    write(&txn, sums, false).await?;
-    txn.commit().await?;
-    Ok(days)
-}
-
-/// Inserts days; with `accumulate`, an existing day gets the counters added to its own.
-async fn write<C: ConnectionTrait>(
-    txn: &C,
-    days: HashMap<(i64, Day), Counters>,
-    accumulate: bool,
-) -> ApiResult<()> {
-    let mut rows: Vec<_> = days.into_iter().collect();
-    rows.sort_unstable_by_key(|(key, _)| *key);
-    let mut on_conflict = OnConflict::columns([csd::Column::CreatorId, csd::Column::Day]);
-    on_conflict.values([csd::Column::Orders, csd::Column::GmvMinor].map(|c| {
-        (
-            c,
-            Expr::col((csd::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
-        )
-    }));
-    for chunk in rows.chunks(crate::db::rows_per_insert(4)) {
-        let models = chunk
-            .iter()
-            .map(|&((creator_id, day), [orders, gmv])| csd::ActiveModel {
-                creator_id: Set(creator_id),
-                day: Set(day.number()),
-                orders: Set(orders),
-                gmv_minor: Set(gmv),
-            });
-        let insert = csd::Entity::insert_many(models);
-        if accumulate {
-            insert
-                .on_conflict(on_conflict.clone())
-                .exec_without_returning(txn)
-                .await?;
-        } else {
-            insert.exec_without_returning(txn).await?;
-        }
-    }
-    Ok(())
+    rollup::rebuild::<SellingDays, 2>(db, progress).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::days::day_of;
     use chrono::{Duration, TimeZone, Utc};
+    use std::collections::HashMap;
 
     fn order(creator: Option<i64>) -> order::Model {
         let placed = Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap();
         order::Model {
             id: 1,
-            external_id: "or-1".into(),
             shop_id: 7,
             product_id: 1,
             creator_id: creator,
-            content_id: None,
-            quantity: 1,
             amount_minor: 2_500,
             currency: "USD".into(),
-            placed_at: placed,
             ship_by: placed + Duration::hours(48),
             shipped_at: Some(placed + Duration::hours(5)),
             tracking_valid: Some(true),
-            deliver_by: None,
-            delivered_at: None,
-            late_fault: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            cancel_fault: None,
-            returned_at: None,
-            return_reason: None,
-            return_fault: None,
-            review_stars: None,
-            reviewed_at: None,
-            review_logistics_only: false,
-            created_at: placed,
-            updated_at: placed,
+            ..order::Model::new("or-1".into(), placed)
         }
+    }
+
+    fn add(sums: &mut rollup::Sums<2>, o: &order::Model, sign: i64) {
+        rollup::add::<SellingDays, 2>(sums, o, sign)
     }
 
     #[test]

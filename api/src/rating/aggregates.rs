@@ -1,47 +1,25 @@
-//! Daily per-shop order aggregates (`shop_daily`), the rating's only view of orders.
-//!
-//! Each order counts in the cohort of the UTC day it was placed, so an order enters and leaves
-//! every window exactly once. Ingest calls [`record`] with the orders a batch changed, before
-//! and after, in the batch's transaction: the difference of their contributions is added to
-//! the stored counters with one `INSERT .. ON CONFLICT DO UPDATE SET n = n + excluded.n` per
-//! 200 cohorts, so concurrent batches never lose an update and no shop's orders are rescanned.
-//! [`rebuild`] recomputes the table from all orders, for data written around ingest (the demo
-//! seeder's bulk load) and for `flywheel recompute ratings --rebuild-aggregates`.
+//! Daily per-shop order aggregates (`shop_daily`), the rating's only view of orders: a
+//! [`crate::rollup`] of every order by shop and placement day, kept current by ingest and
+//! rebuilt by `flywheel recompute ratings --rebuild-aggregates` and after the demo seeder's
+//! bulk load.
 
-use crate::days::{Day, day_of};
+use crate::days::Day;
 use crate::error::{ApiError, ApiResult};
+use crate::rollup::{self, Cohort, Rollup};
 use entities::enums::Fault;
 use entities::{order, shop_daily};
 use scoring::rating::DailyAggregate;
-use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
-use std::collections::HashMap;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 
-/// The counters of one cohort, in [`COUNTERS`] order.
+/// The counters of one cohort, in `DailyAggregate` field order.
 type Counters = [i64; 12];
-
-/// The counter columns, in `DailyAggregate` field order.
-const COUNTERS: [shop_daily::Column; 12] = [
-    shop_daily::Column::Orders,
-    shop_daily::Column::Shipped,
-    shop_daily::Column::LateDispatches,
-    shop_daily::Column::SellerFaultCancellations,
-    shop_daily::Column::ValidTracking,
-    shop_daily::Column::Delivered,
-    shop_daily::Column::DeliveredOnTime,
-    shop_daily::Column::HandlingHours,
-    shop_daily::Column::SellerFaultReturns,
-    shop_daily::Column::FirstReviews,
-    shop_daily::Column::NegativeFirstReviews,
-    shop_daily::Column::FirstReviewStars,
-];
 
 /// What one order adds to its shop's cohort, with what is not the shop's fault left out as
 /// `DailyAggregate` requires: a cancelled order is not counted as shipped (it never reached a
 /// buyer); late deliveries not caused by the seller leave both delivery counts; returns count
 /// only when seller-caused on a counted delivery; first reviews count only when left after
 /// delivery and not logistics-only.
-fn contribution(o: &order::Model) -> ((i64, Day), Counters) {
+fn contribution(o: &order::Model) -> (Cohort, Counters) {
     let seller = |fault: Option<Fault>| fault == Some(Fault::Seller);
     let shipped = o.shipped_at.filter(|_| o.cancelled_at.is_none());
     let delivered = o
@@ -68,14 +46,52 @@ fn contribution(o: &order::Model) -> ((i64, Day), Counters) {
         flag(review.is_some_and(|s| s <= 2)),
         review.map_or(0, i64::from),
     ];
-    ((o.shop_id, day_of(o.placed_at)), counters)
+    (rollup::cohort(o.shop_id, o.placed_at), counters)
 }
 
-fn add(sums: &mut HashMap<(i64, Day), Counters>, o: &order::Model, sign: i64) {
-    let (key, counters) = contribution(o);
-    let sum = sums.entry(key).or_insert([0; 12]);
-    for (s, c) in sum.iter_mut().zip(counters) {
-        *s += sign * c;
+/// The `shop_daily` roll-up: every order counts, and a cohort stays when its orders leave.
+struct ShopDaily;
+
+impl Rollup<12> for ShopDaily {
+    type Entity = shop_daily::Entity;
+    const KEY: [shop_daily::Column; 2] = [shop_daily::Column::ShopId, shop_daily::Column::Day];
+    const COUNTERS: [shop_daily::Column; 12] = [
+        shop_daily::Column::Orders,
+        shop_daily::Column::Shipped,
+        shop_daily::Column::LateDispatches,
+        shop_daily::Column::SellerFaultCancellations,
+        shop_daily::Column::ValidTracking,
+        shop_daily::Column::Delivered,
+        shop_daily::Column::DeliveredOnTime,
+        shop_daily::Column::HandlingHours,
+        shop_daily::Column::SellerFaultReturns,
+        shop_daily::Column::FirstReviews,
+        shop_daily::Column::NegativeFirstReviews,
+        shop_daily::Column::FirstReviewStars,
+    ];
+    const PRUNE_EMPTIED: bool = false;
+
+    fn contribution(o: &order::Model) -> Option<(Cohort, Counters)> {
+        Some(contribution(o))
+    }
+
+    fn row((shop_id, day): Cohort, c: Counters) -> shop_daily::ActiveModel {
+        shop_daily::ActiveModel {
+            shop_id: Set(shop_id),
+            day: Set(day.number()),
+            orders: Set(c[0]),
+            shipped: Set(c[1]),
+            late_dispatches: Set(c[2]),
+            seller_fault_cancellations: Set(c[3]),
+            valid_tracking: Set(c[4]),
+            delivered: Set(c[5]),
+            delivered_on_time: Set(c[6]),
+            handling_hours: Set(c[7]),
+            seller_fault_returns: Set(c[8]),
+            first_reviews: Set(c[9]),
+            negative_first_reviews: Set(c[10]),
+            first_review_stars: Set(c[11]),
+        }
     }
 }
 
@@ -85,15 +101,7 @@ pub async fn record<'a, C: ConnectionTrait>(
     txn: &C,
     changes: impl IntoIterator<Item = (Option<&'a order::Model>, &'a order::Model)>,
 ) -> ApiResult<()> {
-    let mut deltas = HashMap::new();
-    for (before, after) in changes {
-        if let Some(before) = before {
-            add(&mut deltas, before, -1);
-        }
-        add(&mut deltas, after, 1);
-    }
-    deltas.retain(|_, c| c.iter().any(|&x| x != 0));
-    write(txn, deltas, true).await
+    rollup::record::<ShopDaily, 12>(txn, changes).await
 }
 
 /// Rebuilds every shop's daily aggregates from all orders in one transaction, reporting
@@ -102,66 +110,7 @@ pub async fn rebuild(
     db: &DatabaseConnection,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> ApiResult<u64> {
-    let txn = crate::db::begin_write(db).await?;
-    shop_daily::Entity::delete_many().exec(&txn).await?;
-    let mut sums = HashMap::new();
-    crate::scan::orders(&txn, order::Entity::find(), progress, |o| {
-        add(&mut sums, o, 1)
-    })
-    .await?;
-    let cohorts = sums.len() as u64;
-    write(&txn, sums, false).await?;
-    txn.commit().await?;
-    Ok(cohorts)
-}
-
-/// Inserts cohorts; with `accumulate`, an existing cohort gets the counters added to its own.
-async fn write<C: ConnectionTrait>(
-    txn: &C,
-    cohorts: HashMap<(i64, Day), Counters>,
-    accumulate: bool,
-) -> ApiResult<()> {
-    use sea_orm::sea_query::ExprTrait;
-    let mut rows: Vec<_> = cohorts.into_iter().collect();
-    rows.sort_unstable_by_key(|(key, _)| *key);
-    let mut on_conflict =
-        OnConflict::columns([shop_daily::Column::ShopId, shop_daily::Column::Day]);
-    on_conflict.values(COUNTERS.map(|c| {
-        (
-            c,
-            Expr::col((shop_daily::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
-        )
-    }));
-    for chunk in rows.chunks(crate::db::rows_per_insert(13)) {
-        let models = chunk
-            .iter()
-            .map(|&((shop_id, day), c)| shop_daily::ActiveModel {
-                shop_id: Set(shop_id),
-                day: Set(day.number()),
-                orders: Set(c[0]),
-                shipped: Set(c[1]),
-                late_dispatches: Set(c[2]),
-                seller_fault_cancellations: Set(c[3]),
-                valid_tracking: Set(c[4]),
-                delivered: Set(c[5]),
-                delivered_on_time: Set(c[6]),
-                handling_hours: Set(c[7]),
-                seller_fault_returns: Set(c[8]),
-                first_reviews: Set(c[9]),
-                negative_first_reviews: Set(c[10]),
-                first_review_stars: Set(c[11]),
-            });
-        let insert = shop_daily::Entity::insert_many(models);
-        if accumulate {
-            insert
-                .on_conflict(on_conflict.clone())
-                .exec_without_returning(txn)
-                .await?;
-        } else {
-            insert.exec_without_returning(txn).await?;
-        }
-    }
-    Ok(())
+    rollup::rebuild::<ShopDaily, 12>(db, progress).await
 }
 
 /// A stored cohort as the scoring input; a negative or oversized counter means the table
@@ -195,38 +144,25 @@ pub fn to_aggregate(m: &shop_daily::Model) -> ApiResult<DailyAggregate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::days::day_of;
     use chrono::{DateTime, Duration, TimeZone, Utc};
+    use std::collections::HashMap;
 
     fn order(placed: DateTime<Utc>) -> order::Model {
         order::Model {
             id: 1,
-            external_id: "or-1".into(),
             shop_id: 7,
             product_id: 1,
-            creator_id: None,
-            content_id: None,
-            quantity: 1,
             amount_minor: 100,
             currency: "USD".into(),
-            placed_at: placed,
             ship_by: placed + Duration::hours(48),
-            shipped_at: None,
-            tracking_valid: None,
             deliver_by: Some(placed + Duration::days(5)),
-            delivered_at: None,
-            late_fault: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            cancel_fault: None,
-            returned_at: None,
-            return_reason: None,
-            return_fault: None,
-            review_stars: None,
-            reviewed_at: None,
-            review_logistics_only: false,
-            created_at: placed,
-            updated_at: placed,
+            ..order::Model::new("or-1".into(), placed)
         }
+    }
+
+    fn add(sums: &mut rollup::Sums<12>, o: &order::Model, sign: i64) {
+        rollup::add::<ShopDaily, 12>(sums, o, sign)
     }
 
     /// Field order: orders, shipped, late, seller cancels, tracking, delivered, on time, hours,
