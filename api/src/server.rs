@@ -4,8 +4,7 @@
 //! It is also the edge where every GraphQL error gets its code and a fault of ours is logged,
 //! once, inside the request's span (`normalise_errors`).
 
-use crate::auth::guard::Authentication;
-use crate::auth::{JwtKeys, ScopeCheck};
+use crate::auth::{Authentication, JwtKeys, ScopeCheck};
 use crate::error::{ApiError, INTERNAL_MESSAGE};
 use crate::graphql::admission::Admission;
 use crate::graphql::completion;
@@ -163,16 +162,7 @@ fn operation_name(request: &mut async_graphql::Request, parsed: bool) -> String 
 
 /// The caller's role as the access log shows it.
 fn role_name(caller: &Authentication) -> &'static str {
-    use crate::auth::Role;
-    match caller {
-        Ok(c) => match c.role {
-            Role::Admin => "admin",
-            Role::Brand => "brand",
-            Role::Scout => "scout",
-            Role::Shop => "shop",
-        },
-        Err(_) => "unauthenticated",
-    }
+    caller.as_ref().map_or("unauthenticated", |c| c.role.name())
 }
 
 async fn graphql(
@@ -202,7 +192,7 @@ async fn execute(
     access: &mut Access,
 ) -> axum::response::Response {
     let payer = match &caller {
-        Ok(c) if c.is_admin() => None,
+        Ok(c) if !c.is_throttled() => None,
         Ok(c) => Some(Payer::Token(format!(
             "{:?}:{}:{:?}:{:?}",
             c.role, c.subject, c.brand_id, c.shop_id

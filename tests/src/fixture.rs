@@ -1,6 +1,7 @@
 //! A small marketplace ingested over HTTP, the way a client would send it.
 
 use crate::TestServer;
+use flywheel::auth::Role;
 use serde_json::{Value, json};
 
 /// Ids of the fixture's rows, as the API reports them.
@@ -38,6 +39,22 @@ async fn id_of(server: &TestServer, list: &str, external_id: &str) -> i64 {
         .and_then(|e| e["node"]["id"].as_str())
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("{external_id} not found in {list}"))
+}
+
+/// Opens a pipeline entry for the US creator as a scout of the US; returns the entry's id.
+pub async fn us_prospect(server: &TestServer, f: &Fixture) -> String {
+    let scout = server.token(Role::Scout, None, None, &["US"]);
+    let data = server
+        .ok(
+            &scout,
+            "mutation($items: [ProspectInput!]!) { addProspects(items: $items) { id } }",
+            json!({"items": [{"creatorId": f.creator_us.to_string(), "market": "US"}]}),
+        )
+        .await;
+    data["addProspects"][0]["id"]
+        .as_str()
+        .expect("entry id")
+        .to_owned()
 }
 
 /// Markets US and GB, a two-category taxonomy, three creators, two brands, three shops.

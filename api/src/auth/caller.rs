@@ -1,6 +1,8 @@
-//! The verified caller and its scope.
+//! The verified caller, its role and scope, and how a resolver reaches it. What a caller may
+//! do is `policy.rs`'s to say.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
+use async_graphql::Context;
 use serde::{Deserialize, Serialize};
 
 /// The four kinds of user.
@@ -19,6 +21,18 @@ pub enum Role {
     Shop,
 }
 
+impl Role {
+    /// The role as tokens spell it, and as refusals, logs and metrics name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Brand => "brand",
+            Role::Scout => "scout",
+            Role::Shop => "shop",
+        }
+    }
+}
+
 /// A caller whose token verified, with the scope its claims grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -33,77 +47,27 @@ pub struct Caller {
     pub markets: Vec<String>,
 }
 
-impl Caller {
-    /// Whether the caller is the platform.
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
+/// What the HTTP layer found in the `Authorization` header: a caller, or why there is none.
+pub type Authentication = std::result::Result<Caller, String>;
 
-    /// Allows admins, and the brand itself. The refusal names only the id the caller sent,
-    /// so it reads the same whether that brand exists or not.
-    pub fn require_brand(&self, brand_id: i64) -> ApiResult<()> {
-        match self.role {
-            Role::Admin => Ok(()),
-            Role::Brand if self.brand_id == Some(brand_id) => Ok(()),
-            _ => Err(ApiError::Forbidden(format!(
-                "brand {brand_id} is not yours"
-            ))),
-        }
+/// The verified caller, or UNAUTHENTICATED saying why there is none.
+pub fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Caller> {
+    match ctx.data_opt::<Authentication>() {
+        Some(Ok(caller)) => Ok(caller),
+        Some(Err(why)) => Err(ApiError::Unauthenticated(why.clone()).into()),
+        None => Err(ApiError::Unauthenticated("missing bearer token".into()).into()),
     }
+}
 
-    /// Allows admins, the shop itself, and the brand that owns it (`owner_brand`: `None` for
-    /// an independent shop, or one that does not exist). The refusal names only the id the
-    /// caller sent, so a shop that is not yours and one that does not exist read the same.
-    pub fn require_shop(&self, shop_id: i64, owner_brand: Option<i64>) -> ApiResult<()> {
-        let allowed = match self.role {
-            Role::Admin => true,
-            Role::Shop => self.shop_id == Some(shop_id),
-            Role::Brand => owner_brand.is_some() && self.brand_id == owner_brand,
-            Role::Scout => false,
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!("shop {shop_id} is not yours")))
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::Role;
 
-    /// Refuses a market the caller named itself (an argument or a filter) that it may not
-    /// read creators of; the refusal repeats only what the caller sent.
-    pub fn require_creator_market(&self, market: &str) -> ApiResult<()> {
-        match self.sees_creators_of(market)? {
-            true => Ok(()),
-            false => Err(ApiError::Forbidden(format!(
-                "market {market} is not one of your markets"
-            ))),
-        }
-    }
-
-    /// Whether the caller may read creators of `market` (their profiles, content, LTVs and
-    /// pipeline entries): admins and brands (public profiles) all, scouts their markets'.
-    /// Shops are refused by role. A caller that finds a thing by id answers `false` with the
-    /// NOT_FOUND of a missing one, so neither the thing nor its market leaks.
-    pub fn sees_creators_of(&self, market: &str) -> ApiResult<bool> {
-        match self.role {
-            Role::Admin | Role::Brand => Ok(true),
-            Role::Scout => Ok(self.markets.iter().any(|m| m == market)),
-            Role::Shop => Err(ApiError::Forbidden(
-                "shops cannot read creator profiles".into(),
-            )),
-        }
-    }
-
-    /// For a scout, the markets a creator query may cover: the asked market if it is the
-    /// scout's, else all of the scout's markets. `None` means unrestricted.
-    pub fn market_scope(&self, asked: Option<&str>) -> ApiResult<Option<Vec<String>>> {
-        match (self.role, asked) {
-            (Role::Scout, Some(market)) => {
-                self.require_creator_market(market)?;
-                Ok(Some(vec![market.to_owned()]))
-            }
-            (Role::Scout, None) => Ok(Some(self.markets.clone())),
-            (_, Some(market)) => Ok(Some(vec![market.to_owned()])),
-            (_, None) => Ok(None),
+    #[test]
+    fn role_names_are_the_token_spelling() {
+        for role in [Role::Admin, Role::Brand, Role::Scout, Role::Shop] {
+            let spelled = serde_json::to_value(role).unwrap();
+            assert_eq!(spelled, role.name());
         }
     }
 }

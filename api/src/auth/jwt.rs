@@ -137,7 +137,10 @@ fn caller_from(claims: Claims) -> Result<Caller, String> {
         _ => None,
     };
     if let Some(claim) = missing {
-        return Err(format!("a {:?} token needs the {claim} claim", claims.role).to_lowercase());
+        return Err(format!(
+            "a {} token needs the {claim} claim",
+            claims.role.name()
+        ));
     }
     Ok(Caller {
         subject: claims.sub,

@@ -1,8 +1,7 @@
 //! A verified token whose scope names a brand, shop or market that does not exist is refused:
 //! otherwise a mistyped id in a token reads as an empty account, not as an error.
 
-use super::guard::Authentication;
-use super::{Caller, Role};
+use super::{Authentication, Caller, Role};
 use entities::{brand, market, shop};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashSet;

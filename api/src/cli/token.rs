@@ -32,13 +32,13 @@ pub struct TokenArgs {
 /// The claims for the arguments, expiring `ttl_hours` from now.
 pub fn claims(args: &TokenArgs) -> Claims {
     let now = chrono::Utc::now().timestamp();
-    let role_name = format!("{:?}", args.role).to_lowercase();
+    let role_name = args.role.name();
     let scope = args.brand_id.or(args.shop_id).map(|id| id.to_string());
     Claims {
         sub: args.subject.clone().unwrap_or_else(|| match &scope {
             Some(id) => format!("{role_name}:{id}"),
             None if !args.markets.is_empty() => format!("{role_name}:{}", args.markets.join("+")),
-            None => role_name.clone(),
+            None => role_name.to_owned(),
         }),
         role: args.role,
         brand_id: args.brand_id.map(|id| id.to_string()),

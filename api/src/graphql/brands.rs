@@ -6,8 +6,7 @@ use super::key::Key;
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::id;
-use crate::auth::Role::{Admin, Brand as BrandRole};
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::error::ApiError;
 use async_graphql::{Context, Description, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -96,7 +95,7 @@ impl Brand {
     }
     /// Creators closest to the brand in the marketplace graph, ranked, filtered and explained:
     /// the brand itself and admins only.
-    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    #[graphql(guard = "Policy::BrandTools")]
     async fn creator_matches(
         &self,
         ctx: &Context<'_>,
@@ -130,7 +129,7 @@ pub struct BrandQuery;
 #[Object]
 impl BrandQuery {
     /// One brand by `id` or by `externalId` (exactly one): a brand only itself.
-    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    #[graphql(guard = "Policy::BrandTools")]
     async fn brand(
         &self,
         ctx: &Context<'_>,
@@ -157,7 +156,7 @@ impl BrandQuery {
     }
 
     /// Every brand, by id (admins).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn brands(
         &self,
         ctx: &Context<'_>,

@@ -6,8 +6,7 @@ use super::key::Key;
 use super::markets::Niche;
 use super::products::Product;
 use super::scalars::{Long, id};
-use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{Role, RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::enums::{ContentKind, ValueGrade};
@@ -27,7 +26,7 @@ pub async fn readable(ctx: &Context<'_>, piece: &content::Model) -> Result<bool>
     if !caller.sees_creators_of(&author.market_code)? {
         return Ok(false);
     }
-    Ok(caller.role != Role::Brand || !removed(ctx, piece.id).await?)
+    Ok(caller.sees_removed_content() || !removed(ctx, piece.id).await?)
 }
 
 async fn removed(ctx: &Context<'_>, piece: i64) -> Result<bool> {
@@ -144,7 +143,7 @@ impl Content {
     }
     /// The piece's content score and traffic pool; null before it was first scored. Brands
     /// see scores of public content only, scouts of their markets only.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn score(&self, ctx: &Context<'_>) -> Result<Option<super::content_score::ContentScore>> {
         super::content_score::ContentScore::of(ctx, &self.0).await
     }
@@ -165,7 +164,7 @@ pub struct ContentQuery;
 impl ContentQuery {
     /// One piece of content by `id` or by `externalId` (exactly one); a piece the caller may
     /// not read (see [`readable`]) does not exist for it.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn content(
         &self,
         ctx: &Context<'_>,

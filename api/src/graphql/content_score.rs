@@ -4,8 +4,7 @@
 use super::content::Content;
 use super::context::{db, load, load_each, load_required};
 use super::pagination::{Page, ranked};
-use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{Role, RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::content::ContentScoring;
 use crate::error::ApiError;
 use async_graphql::{Context, Description, ID, Object, Result, SimpleObject};
@@ -298,7 +297,7 @@ impl ContentScoreQuery {
     /// Content of a market ranked by score, best first (ties by id), optionally in one niche
     /// (a parent niche includes its children) and of one kind. Pieces without views are left
     /// out; brands see public content only; scouts only their markets.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn top_content(
         &self,
         ctx: &Context<'_>,
@@ -341,7 +340,7 @@ impl ContentScoreQuery {
         if let Some(kind) = kind {
             select = select.filter(S::Kind.eq(kind));
         }
-        if caller.role == Role::Brand {
+        if !caller.sees_removed_content() {
             select = select.filter(S::Frozen.eq(false));
         }
         let page = ranked(db, select, S::Score, S::ContentId, first, after).await?;
@@ -376,7 +375,7 @@ impl ContentScoreMutation {
     /// Rebuilds the cohort snapshot, rescores every piece and creator in one transaction, and
     /// makes this server score new metrics against the new snapshot (what `flywheel recompute
     /// content` does, plus the swap): run it after a bulk import.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn recompute_content_scores(&self, ctx: &Context<'_>) -> Result<ContentRecompute> {
         let summary = crate::content::recompute::run(db(ctx), Utc::now(), &|_, _, _| {}).await?;
         ctx.data_unchecked::<Arc<ContentScoring>>()

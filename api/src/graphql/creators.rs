@@ -7,8 +7,7 @@ use super::key::Key;
 use super::markets::{Market, Niche};
 use super::pagination::{Page, keyset};
 use super::scalars::id;
-use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{Role, RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use async_graphql::{Context, Description, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{content, creator, creator_niche, market, niche};
@@ -110,7 +109,7 @@ impl Creator {
         after: Option<String>,
     ) -> Result<Page<Content>> {
         let mut select = content::Entity::find().filter(content::Column::CreatorId.eq(self.0.id));
-        if caller(ctx)?.role == Role::Brand {
+        if !caller(ctx)?.sees_removed_content() {
             select = select.filter(content::Column::Id.not_in_subquery(removed_pieces()));
         }
         Ok(keyset(
@@ -145,7 +144,7 @@ impl Creator {
     }
     /// Creators like this one (same niches, same brands), ranked, filtered and explained:
     /// brands and admins only.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand])")]
+    #[graphql(guard = "Policy::BrandTools")]
     async fn lookalikes(
         &self,
         ctx: &Context<'_>,
@@ -187,7 +186,7 @@ pub struct CreatorQuery;
 impl CreatorQuery {
     /// One creator by `id` or by `externalId` (exactly one); for a scout, a creator outside
     /// its markets does not exist.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn creator(
         &self,
         ctx: &Context<'_>,
@@ -211,7 +210,7 @@ impl CreatorQuery {
     }
 
     /// Creators matching a filter, by id.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn creators(
         &self,
         ctx: &Context<'_>,

@@ -8,8 +8,7 @@ use super::creators::{Creator, niche_members};
 use super::markets::Market;
 use super::pagination::{Page, ranked};
 use super::scalars::{Long, Money};
-use crate::auth::Role::{Admin, Brand, Scout};
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::days::{Day, date_of};
 use crate::error::{ApiError, ApiResult};
 use crate::ltv::history::{self, Scope, SellingHistory};
@@ -382,7 +381,7 @@ impl LtvMarketModel {
 #[ComplexObject]
 impl Market {
     /// The market's fitted LTV model; null before the first `recompute ltv`. Admins only.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn ltv_model(&self, ctx: &Context<'_>) -> Result<Option<LtvMarketModel>> {
         Ok(
             load::<ltv_market_model::Entity, String>(ctx, self.code.clone())
@@ -400,7 +399,7 @@ pub struct LtvQuery;
 impl LtvQuery {
     /// Creators of a market by stored LTV (default horizon and discount rate), highest first;
     /// optionally only those in a niche (a leaf or a category). Scouts: their markets only.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout])")]
+    #[graphql(guard = "Policy::ReadCreators")]
     async fn top_creators_by_ltv(
         &self,
         ctx: &Context<'_>,

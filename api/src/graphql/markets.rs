@@ -1,8 +1,7 @@
 //! Markets and the niche taxonomy: reference data every signed-in caller may read.
 
 use super::context::{db, load};
-use crate::auth::Role::{Admin, Brand, Scout, Shop};
-use crate::auth::RoleGuard;
+use crate::auth::Policy;
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use entities::{market, niche};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -75,7 +74,7 @@ pub struct MarketQuery;
 #[Object]
 impl MarketQuery {
     /// Every market, by code.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
+    #[graphql(guard = "Policy::SignedIn")]
     async fn markets(&self, ctx: &Context<'_>) -> Result<Vec<Market>> {
         let rows = market::Entity::find()
             .order_by_asc(market::Column::Code)
@@ -86,7 +85,7 @@ impl MarketQuery {
     }
 
     /// One market by code.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
+    #[graphql(guard = "Policy::SignedIn")]
     async fn market(
         &self,
         ctx: &Context<'_>,
@@ -99,7 +98,7 @@ impl MarketQuery {
     }
 
     /// The niche taxonomy: categories when `parentId` is omitted, else that category's leaves.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand, Scout, Shop])")]
+    #[graphql(guard = "Policy::SignedIn")]
     async fn niches(
         &self,
         ctx: &Context<'_>,

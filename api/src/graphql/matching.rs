@@ -6,7 +6,6 @@ use super::creators::Creator;
 use super::follower_range::FollowerRange;
 use super::pagination::page_size;
 use super::scalars::parse_id;
-use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::matching::{Matching, Seed};
 use async_graphql::connection::{Connection, Edge};
@@ -164,7 +163,7 @@ pub async fn creator_matches(
     connection(
         ctx,
         Seed::Brand(brand),
-        audience(caller),
+        caller.audience(),
         first,
         after,
         filter,
@@ -180,7 +179,7 @@ pub async fn lookalikes(
     after: Option<String>,
     filter: Option<MatchFilter>,
 ) -> Result<MatchConnection> {
-    let audience = audience(crate::auth::caller(ctx)?);
+    let audience = crate::auth::caller(ctx)?.audience();
     connection(ctx, Seed::Creator(creator), audience, first, after, filter).await
 }
 
@@ -248,15 +247,6 @@ async fn connection(
         })
         .collect();
     Ok(connection)
-}
-
-/// Whose eyes an explanation is written for: admins see every brand, a brand itself only.
-fn audience(caller: &Caller) -> Audience {
-    match (caller.role, caller.brand_id) {
-        (Role::Admin, _) => Audience::Operator,
-        (Role::Brand, Some(id)) => Audience::Brand(m::BrandId(id as u64)),
-        _ => Audience::Public,
-    }
 }
 
 /// Checks a filter and turns it into scoring's terms.

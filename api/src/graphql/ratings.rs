@@ -6,8 +6,7 @@ use super::context::{db, load};
 use super::pagination::{Page, keyset};
 use super::scalars::id;
 use super::shops::Shop;
-use crate::auth::Role::Admin;
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::days::{Day, date_of};
 use crate::error::{ApiError, ApiResult};
 use crate::rating::view::{
@@ -256,7 +255,7 @@ pub struct RatingQuery;
 #[Object]
 impl RatingQuery {
     /// Shops of a market in an official tier, by id (shops never evaluated are UNRATED).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn shops_by_tier(
         &self,
         ctx: &Context<'_>,
@@ -300,7 +299,7 @@ impl RatingQuery {
 
     /// How many shops each market has in each official tier (shops never evaluated count as
     /// UNRATED); every market, or one.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn tier_distribution(
         &self,
         ctx: &Context<'_>,

@@ -7,8 +7,7 @@ use super::markets::Market;
 use super::orders::Order;
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
-use crate::auth::Role::{Admin, Brand as BrandRole, Shop as ShopRole};
-use crate::auth::{Role, RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::error::ApiError;
 use async_graphql::{Context, Description, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
@@ -123,7 +122,7 @@ impl ShopQuery {
     /// One shop by `id` or by `externalId` (exactly one): the shop itself, its owning brand,
     /// or an admin. Anyone else is
     /// refused alike whether the shop exists or not; only admins learn that it does not.
-    #[graphql(guard = "RoleGuard(&[Admin, BrandRole, ShopRole])")]
+    #[graphql(guard = "Policy::ReadShop")]
     async fn shop(
         &self,
         ctx: &Context<'_>,
@@ -150,7 +149,7 @@ impl ShopQuery {
     }
 
     /// Shops by id: all for admins, a brand's own for brands.
-    #[graphql(guard = "RoleGuard(&[Admin, BrandRole])")]
+    #[graphql(guard = "Policy::BrandTools")]
     async fn shops(
         &self,
         ctx: &Context<'_>,
@@ -165,22 +164,13 @@ impl ShopQuery {
         filter: Option<ShopFilter>,
     ) -> Result<Page<Shop>> {
         let filter = filter.unwrap_or_default();
-        let who = caller(ctx)?;
         let mut cond = Condition::all();
         let asked = filter
             .brand_id
             .as_ref()
             .map(|b| parse_id("filter.brandId", b))
             .transpose()?;
-        let brand = if who.role == Role::Brand {
-            if let Some(asked) = asked {
-                who.require_brand(asked)?;
-            }
-            who.brand_id
-        } else {
-            asked
-        };
-        if let Some(brand) = brand {
+        if let Some(brand) = caller(ctx)?.brand_scope(asked)? {
             cond = cond.add(shop::Column::BrandId.eq(brand));
         }
         if let Some(market) = filter.market {

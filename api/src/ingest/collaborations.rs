@@ -2,7 +2,7 @@
 
 use super::Touched;
 use super::support::*;
-use crate::auth::Role;
+use crate::auth::Policy;
 use crate::error::{ApiError, ApiResult};
 use crate::long::Long;
 use async_graphql::InputObject;
@@ -51,11 +51,12 @@ impl Kind for CollaborationInput {
 
     fn authorize(_items: &[Self], ctx: &IngestContext) -> ApiResult<()> {
         // Brands may write collaborations; `apply` checks each is their own.
-        match ctx.caller.role {
-            Role::Admin | Role::Brand => Ok(()),
-            _ => Err(ApiError::Forbidden(
+        if Policy::BrandTools.admits(&ctx.caller) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
                 "only admins and brands may record collaborations".into(),
-            )),
+            ))
         }
     }
 
@@ -96,10 +97,9 @@ impl Kind for CollaborationInput {
         let mut rows = Vec::with_capacity(items.len());
         for (i, c) in items.iter().enumerate() {
             not_blank(&c.external_id, i, "externalId")?;
-            // A brand may name only itself: any other brand, existing or not, is refused
-            // alike, so the refusal tells nothing of which brands exist.
-            if ctx.caller.role == Role::Brand
-                && brands.get(&c.brand).map(|b| b.id) != ctx.caller.brand_id
+            if !ctx
+                .caller
+                .may_record_collaboration_of(brands.get(&c.brand).map(|b| b.id))
             {
                 return Err(ApiError::Forbidden(format!(
                     "items[{i}].brand: you may only record collaborations of your own brand"

@@ -10,8 +10,7 @@ use super::reference::{MarketInput, NicheInput};
 use super::reviews::ReviewInput;
 use super::support::{BatchOutcome, IngestContext, Kind};
 use super::violations::ViolationInput;
-use crate::auth::Role::{Admin, Brand};
-use crate::auth::{RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::graphql::context::db;
 use async_graphql::{Context, Object, Result};
 
@@ -44,7 +43,7 @@ pub struct IngestMutation;
 #[Object]
 impl IngestMutation {
     /// Creates or updates markets.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_markets(
         &self,
         ctx: &Context<'_>,
@@ -55,7 +54,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates niches (categories and their leaves).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_niches(
         &self,
         ctx: &Context<'_>,
@@ -66,7 +65,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates creators and their niches.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_creators(
         &self,
         ctx: &Context<'_>,
@@ -77,7 +76,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates brands, their markets and niches.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_brands(
         &self,
         ctx: &Context<'_>,
@@ -88,7 +87,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates shops.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_shops(
         &self,
         ctx: &Context<'_>,
@@ -99,7 +98,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates products.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_products(
         &self,
         ctx: &Context<'_>,
@@ -110,7 +109,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Creates or updates videos and live streams.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_content(
         &self,
         ctx: &Context<'_>,
@@ -120,7 +119,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Reports content metrics (cumulative, as of an instant).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn report_content_metrics(
         &self,
         ctx: &Context<'_>,
@@ -131,7 +130,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Records new orders.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn record_orders(
         &self,
         ctx: &Context<'_>,
@@ -142,7 +141,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Records order status changes (shipped, delivered, cancelled, returned).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn record_order_status(
         &self,
         ctx: &Context<'_>,
@@ -153,7 +152,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Records buyers' first reviews.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn record_reviews(
         &self,
         ctx: &Context<'_>,
@@ -164,7 +163,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Records moderation violations and appeal outcomes.
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn record_violations(
         &self,
         ctx: &Context<'_>,
@@ -175,7 +174,7 @@ impl IngestMutation {
         ingest(ctx, items).await
     }
     /// Records collaborations: brands their own, admins any.
-    #[graphql(guard = "RoleGuard(&[Admin, Brand])")]
+    #[graphql(guard = "Policy::BrandTools")]
     async fn upsert_collaborations(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,7 @@
 //! The machinery every record kind shares: the batch limit, the transaction, idempotency, and
 //! the lookups and checks that name the offending item and field.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Policy};
 use crate::error::{ApiError, ApiResult};
 pub use crate::lookup::rows_by;
 use async_graphql::{ID, SimpleObject};
@@ -80,7 +80,7 @@ pub trait Kind: DeserializeOwned + Serialize + Clone + Send + Sync + Sized + 'st
     /// Refuses callers who may not write this kind (admins may write all).
     fn authorize(items: &[Self], ctx: &IngestContext) -> ApiResult<()> {
         let _ = items;
-        if ctx.caller.is_admin() {
+        if Policy::AdminOnly.admits(&ctx.caller) {
             Ok(())
         } else {
             Err(ApiError::Forbidden(format!(

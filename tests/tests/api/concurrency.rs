@@ -3,7 +3,7 @@
 //! and two moves of one pipeline entry never both succeed.
 
 use flywheel::auth::Role;
-use flywheel_tests::fixture::marketplace;
+use flywheel_tests::fixture::{marketplace, us_prospect};
 use flywheel_tests::{Backend, TestServer, error_code, on_both_databases};
 use futures_util::future::join_all;
 use sea_orm::{ConnectionTrait, Statement};
@@ -72,14 +72,7 @@ async fn concurrent_moves_of_one_entry(backend: Backend) {
     let s = TestServer::start(backend).await;
     let f = marketplace(&s).await;
     let scout = s.token(Role::Scout, None, None, &["US"]);
-    let added = s
-        .ok(
-            &scout,
-            "mutation($items: [ProspectInput!]!) { addProspects(items: $items) { id } }",
-            json!({"items": [{"creatorId": f.creator_us.to_string(), "market": "US"}]}),
-        )
-        .await;
-    let id = added["addProspects"][0]["id"].as_str().unwrap().to_owned();
+    let id = us_prospect(&s, &f).await;
     // Eight scouts' clicks on the same move: one wins, the others find it made (or the row
     // changed under them) and conflict; the history records the move once.
     let moves = std::iter::repeat_n("CONTACTED", 8).map(|to| {

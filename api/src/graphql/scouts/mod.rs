@@ -14,8 +14,7 @@ use super::creators::Creator;
 use super::markets::Market;
 use super::pagination::{Page, keyset};
 use super::scalars::{id, parse_id};
-use crate::auth::Role::{Admin, Scout as ScoutRole};
-use crate::auth::{Role, RoleGuard, caller};
+use crate::auth::{Policy, caller};
 use crate::error::ApiError;
 use crate::ingest::BatchOutcome;
 use crate::ingest::scouts::ScoutInput;
@@ -212,7 +211,7 @@ pub struct ScoutMutation;
 impl ScoutMutation {
     /// Creates or updates scouts and the markets they work in (matched by `externalId`, the
     /// subject of the scout's tokens).
-    #[graphql(guard = "RoleGuard(&[Admin])")]
+    #[graphql(guard = "Policy::AdminOnly")]
     async fn upsert_scouts(
         &self,
         ctx: &Context<'_>,
@@ -226,7 +225,7 @@ impl ScoutMutation {
 
     /// Adds up to 1,000 creators as prospects, all or nothing. A creator must belong to the
     /// market; one already open there is a CONFLICT.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn add_prospects(
         &self,
         ctx: &Context<'_>,
@@ -241,9 +240,10 @@ impl ScoutMutation {
         let txn = crate::db::begin_write(db(ctx))
             .await
             .map_err(ApiError::from)?;
-        let own = match who.role {
-            Role::Scout => Some(write::scout_of(&txn, who, now).await?),
-            _ => None,
+        let own = if who.acts_as_scout() {
+            Some(write::scout_of(&txn, who, now).await?)
+        } else {
+            None
         };
         let mut prospects = Vec::with_capacity(items.len());
         for (i, p) in items.into_iter().enumerate() {
@@ -290,7 +290,7 @@ impl ScoutMutation {
 
     /// Moves one entry. A move the pipeline does not allow is a CONFLICT that names the moves
     /// allowed from the entry's state.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn move_pipeline_entry(
         &self,
         ctx: &Context<'_>,
@@ -316,7 +316,7 @@ impl ScoutMutation {
     }
 
     /// Moves up to 1,000 entries, all or nothing.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn bulk_move_pipeline_entries(
         &self,
         ctx: &Context<'_>,
@@ -356,7 +356,7 @@ pub struct ScoutQuery;
 #[Object]
 impl ScoutQuery {
     /// Pipeline entries by id, filtered by market, state and scout. Scouts see their markets.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn pipeline(
         &self,
         ctx: &Context<'_>,
@@ -403,7 +403,7 @@ impl ScoutQuery {
     }
 
     /// One entry with its history; for a scout, an entry outside its markets does not exist.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn pipeline_entry(
         &self,
         ctx: &Context<'_>,
@@ -422,7 +422,7 @@ impl ScoutQuery {
 
     /// Creators of a market not in an open pipeline entry there, best prospects first (see
     /// `ProspectSuggestion.score`), ties by id; paged by `first` (at most 100) and `after`.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     #[allow(clippy::too_many_arguments)] // one parameter per GraphQL argument
     async fn prospect_suggestions(
         &self,
@@ -475,7 +475,7 @@ impl ScoutQuery {
 
     /// Funnel figures over the entries opened in [from, to) (either bound optional), for a
     /// market and/or a scout; scouts over their markets.
-    #[graphql(guard = "RoleGuard(&[Admin, ScoutRole])")]
+    #[graphql(guard = "Policy::ScoutProgramme")]
     async fn funnel(
         &self,
         ctx: &Context<'_>,
