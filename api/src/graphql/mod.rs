@@ -9,6 +9,7 @@ mod content_score;
 pub mod context;
 mod creators;
 pub(crate) mod follower_range;
+pub(crate) mod ingest;
 mod key;
 mod loaders;
 mod ltv;
@@ -46,7 +47,7 @@ pub struct Query(
 /// Every mutation field.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    crate::ingest::graphql::IngestMutation,
+    ingest::IngestMutation,
     scouts::ScoutMutation,
     content_score::ContentScoreMutation,
 );

@@ -5,7 +5,6 @@
 
 mod collaborations;
 mod content;
-pub mod graphql;
 mod links;
 mod lists;
 mod metrics;
@@ -19,8 +18,17 @@ mod support;
 mod touched;
 mod violations;
 
+pub use collaborations::CollaborationInput;
+pub use content::ContentInput;
+pub use metrics::ContentMetricsInput;
+pub use order_status::OrderStatusInput;
+pub use orders::OrderInput;
+pub use parties::{BrandInput, CreatorInput, ProductInput, ShopInput};
+pub use reference::{MarketInput, NicheInput};
+pub use reviews::ReviewInput;
 pub use support::{BatchOutcome, IngestContext, Kind, MAX_BATCH, check_texts, run};
 pub use touched::Touched;
+pub use violations::ViolationInput;
 
 /// Declares the record kinds once: their names for files and the dispatch from JSON.
 macro_rules! kinds {

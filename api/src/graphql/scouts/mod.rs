@@ -219,7 +219,7 @@ impl ScoutMutation {
             ScoutInput,
         >,
     ) -> Result<BatchOutcome> {
-        let ingest = crate::ingest::graphql::context(ctx)?;
+        let ingest = crate::graphql::ingest::context(ctx)?;
         Ok(crate::ingest::run(db(ctx), items, &ingest).await?)
     }
 

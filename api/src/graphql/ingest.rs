@@ -1,17 +1,12 @@
 //! The ingest mutations: one per record kind, each taking up to 1,000 items.
 
-use super::collaborations::CollaborationInput;
-use super::content::ContentInput;
-use super::metrics::ContentMetricsInput;
-use super::order_status::OrderStatusInput;
-use super::orders::OrderInput;
-use super::parties::{BrandInput, CreatorInput, ProductInput, ShopInput};
-use super::reference::{MarketInput, NicheInput};
-use super::reviews::ReviewInput;
-use super::support::{BatchOutcome, IngestContext, Kind};
-use super::violations::ViolationInput;
+use super::context::db;
 use crate::auth::{Policy, caller};
-use crate::graphql::context::db;
+use crate::ingest::{
+    BatchOutcome, BrandInput, CollaborationInput, ContentInput, ContentMetricsInput, CreatorInput,
+    IngestContext, Kind, MarketInput, NicheInput, OrderInput, OrderStatusInput, ProductInput,
+    ReviewInput, ShopInput, ViolationInput,
+};
 use async_graphql::{Context, Object, Result};
 
 /// The ingest context of a GraphQL request: its caller, now, and the server's content scoring.
@@ -28,7 +23,7 @@ pub(crate) fn context(ctx: &Context<'_>) -> Result<IngestContext> {
 /// Runs a batch, then brings matching up to date with what it touched.
 async fn ingest<K: Kind>(ctx: &Context<'_>, items: Vec<K>) -> Result<BatchOutcome> {
     let ingest = context(ctx)?;
-    let outcome = super::run(db(ctx), items, &ingest).await?;
+    let outcome = crate::ingest::run(db(ctx), items, &ingest).await?;
     let matching = ctx.data_unchecked::<std::sync::Arc<crate::matching::Matching>>();
     matching
         .catch_up(db(ctx), &outcome.touched, ingest.now)
