@@ -124,21 +124,67 @@ struct Certificate {
 }
 
 impl Certificate {
-    /// `scored` holds (estimate, error bound) of every reached candidate; `unreached` bounds
-    /// every candidate not among them.
-    fn of(scored: &mut [(f64, f64)], k: usize, tolerance: f64, unreached: f64) -> Self {
-        if k == 0 || scored.len() < k {
+    /// `scored` holds (estimate, error bound, node) of every reached creator; `eligible` says
+    /// which of them the query may return (asked only where the answer matters: the
+    /// contenders for the top K and the nodes whose bound could break a rule); `unreached`
+    /// bounds every candidate not among them.
+    fn of(
+        scored: &mut [(f64, f64, u32)],
+        k: usize,
+        tolerance: f64,
+        unreached: f64,
+        eligible: &mut dyn FnMut(u32) -> bool,
+    ) -> Self {
+        let Some(kth) = kth_eligible(scored, k, eligible) else {
             return Self { certified: false };
-        }
-        // Linear-time selection: the K best first, the K-th at k - 1, the rest after it.
-        let (_, &mut (kth, _), rest) =
-            scored.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
-        let rest_upper = rest.iter().map(|(p, e)| p + e).fold(unreached, f64::max);
-        let worst = scored.iter().map(|e| e.1).fold(unreached, f64::max);
-        Self {
-            certified: kth > rest_upper || worst <= tolerance * kth,
-        }
+        };
+        // Separated: no eligible creator outside the top K can reach the K-th estimate, so the
+        // eligible ones at or above it are exactly the K (a tie at the K-th breaks it).
+        let mut contenders = 0;
+        let separated = unreached < kth
+            && scored.iter().all(|&(p, e, u)| {
+                if p + e >= kth && eligible(u) {
+                    contenders += 1;
+                }
+                contenders <= k
+            });
+        // Tight: every eligible creator's bound is within the tolerance of the K-th estimate.
+        let certified = separated
+            || (unreached <= tolerance * kth
+                && scored
+                    .iter()
+                    .all(|&(_, e, u)| e <= tolerance * kth || !eligible(u)));
+        Self { certified }
     }
+}
+
+/// The K-th largest estimate among the eligible entries of `scored` (`None` if fewer than K
+/// are eligible), found by linear-time selection, widened past the ineligible entries it
+/// meets, so only contenders are asked.
+fn kth_eligible(
+    scored: &mut [(f64, f64, u32)],
+    k: usize,
+    eligible: &mut dyn FnMut(u32) -> bool,
+) -> Option<f64> {
+    if k == 0 {
+        return None;
+    }
+    let (mut rest, mut need, mut kth) = (&mut scored[..], k, f64::INFINITY);
+    while need > 0 {
+        if rest.len() < need {
+            return None;
+        }
+        rest.select_nth_unstable_by(need - 1, |a, b| b.0.total_cmp(&a.0));
+        let (top, after) = rest.split_at_mut(need);
+        for &(p, _, u) in top.iter() {
+            if eligible(u) {
+                need -= 1;
+                kth = kth.min(p);
+            }
+        }
+        rest = after;
+    }
+    Some(kth)
 }
 
 impl Push {
@@ -219,21 +265,24 @@ struct Workspace {
     p: Vec<f64>,
     r: Vec<f64>,
     wdeg: Vec<f64>,
-    /// Bit 0: touched this query; bit 1: in the queue.
+    /// Bit 0: touched this query; bit 1: in the queue; bit 2: eligibility asked; bit 3:
+    /// eligible.
     flags: Vec<u8>,
     touched: Vec<u32>,
     queue: VecDeque<u32>,
-    /// Touched nodes already checked for candidacy (a prefix of `touched`, which only grows
-    /// during a query), so each node is checked once however many rounds certify.
+    /// Touched nodes already sorted into creators or not (a prefix of `touched`, which only
+    /// grows during a query), so each node is looked at once however many rounds certify.
     checked: usize,
-    /// The candidates among them, with their correction divisors.
-    candidates: Vec<(u32, f64)>,
-    /// (estimate, bound) of every candidate, the certificate's buffer.
-    scored: Vec<(f64, f64)>,
+    /// The creators among them, with their correction divisors.
+    creators: Vec<(u32, f64)>,
+    /// (estimate, bound, node) of every creator, the certificate's buffer.
+    scored: Vec<(f64, f64, u32)>,
 }
 
 const TOUCHED: u8 = 1;
 const QUEUED: u8 = 2;
+const ASKED: u8 = 4;
+const ELIGIBLE: u8 = 8;
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
@@ -332,21 +381,23 @@ impl Workspace {
         out
     }
 
-    /// The top-K certificate of the current estimates (see [`TopK`]); candidates are creators,
-    /// whose weighted degree is at most `max_wdeg`.
-    fn certificate(&mut self, ranked: &Ranked, max_wdeg: f64) -> Certificate {
+    /// The top-K certificate of the current estimates (see [`TopK`]) over the creators the
+    /// query may return, whose weighted degrees are at most `max_wdeg`. Whether a creator may
+    /// be returned (a directory look-up, filters) is asked once per query, and only of the
+    /// creators that could change the verdict.
+    fn certificate(&mut self, graph: &MatchGraph, ranked: &Ranked, max_wdeg: f64) -> Certificate {
         let residual = self.residual();
         let c = ranked.correction;
         for &u in &self.touched[self.checked..] {
-            if (ranked.candidate)(u) {
+            if matches!(graph.node(u), NodeRef::Creator(_)) {
                 let w = self.wdeg[u as usize];
-                self.candidates
+                self.creators
                     .push((u, if w > 0.0 { c.divisor(w) } else { 1.0 }));
             }
         }
         self.checked = self.touched.len();
         self.scored.clear();
-        for &(u, divisor) in &self.candidates {
+        for &(u, divisor) in &self.creators {
             let i = u as usize;
             let w = self.wdeg[i];
             let bound = if w > 0.0 {
@@ -354,13 +405,22 @@ impl Workspace {
             } else {
                 0.0
             };
-            self.scored.push((self.p[i] / divisor, bound));
+            self.scored.push((self.p[i] / divisor, bound, u));
         }
+        let flags = &mut self.flags;
+        let mut eligible = |u: u32| {
+            let f = &mut flags[u as usize];
+            if *f & ASKED == 0 {
+                *f |= ASKED | if (ranked.candidate)(u) { ELIGIBLE } else { 0 };
+            }
+            *f & ELIGIBLE != 0
+        };
         Certificate::of(
             &mut self.scored,
             ranked.k,
             ranked.tolerance,
             residual.unreached_bound(max_wdeg, c),
+            &mut eligible,
         )
     }
 
@@ -386,7 +446,7 @@ impl Workspace {
         self.touched.clear();
         self.queue.clear();
         self.checked = 0;
-        self.candidates.clear();
+        self.creators.clear();
         reached
     }
 }
@@ -399,8 +459,9 @@ pub(crate) struct Ranked<'a> {
     pub tolerance: f64,
     /// Degree correction of the ranked score `ppr / max(W, floor)^beta`.
     pub correction: Correction,
-    /// Whether a node may be ranked: only creators (the query may return), whose weighted
-    /// degrees bound the unreached ones'.
+    /// Whether a creator may be ranked (the query may return it). Only creators are asked,
+    /// whose weighted degrees bound the unreached ones'; each at most once a query, and only
+    /// where the answer can change the certificate.
     pub candidate: &'a dyn Fn(u32) -> bool,
 }
 
@@ -438,7 +499,10 @@ pub(crate) fn push(
             let Some(ranked) = ranked else {
                 break (converged, false);
             };
-            let certified = converged && ws.certificate(ranked, graph.max_creator_wdeg()).certified;
+            let certified = converged
+                && ws
+                    .certificate(graph, ranked, graph.max_creator_wdeg())
+                    .certified;
             if !converged || certified || threshold <= epsilon {
                 break (converged, certified);
             }
@@ -677,6 +741,65 @@ mod tests {
             Residual::default().unreached_bound(10.0, Correction::default()),
             0.0
         );
+    }
+
+    /// The certificate's rule over the eligible entries only, asked of every entry.
+    fn eager(scored: &[(f64, f64, u32)], k: usize, tol: f64, unreached: f64, ok: &[bool]) -> bool {
+        let mut kept: Vec<(f64, f64)> = scored
+            .iter()
+            .filter(|e| ok[e.2 as usize])
+            .map(|e| (e.0, e.1))
+            .collect();
+        if k == 0 || kept.len() < k {
+            return false;
+        }
+        kept.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let kth = kept[k - 1].0;
+        let rest_upper = kept[k..]
+            .iter()
+            .map(|(p, e)| p + e)
+            .fold(unreached, f64::max);
+        let worst = kept.iter().map(|e| e.1).fold(unreached, f64::max);
+        kth > rest_upper || worst <= tol * kth
+    }
+
+    #[test]
+    fn the_certificate_asks_only_contenders_and_agrees_with_asking_all() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        for round in 0..2_000 {
+            let n = rng.random_range(0..60);
+            let k = rng.random_range(0..8);
+            let ok: Vec<bool> = (0..n).map(|_| rng.random_bool(0.7)).collect();
+            // Coarse estimates tie often; bounds from none to wide.
+            let width = [0.0, 0.01, 0.3][round % 3];
+            let scored: Vec<(f64, f64, u32)> = (0..n)
+                .map(|u| {
+                    let p = f64::from(rng.random_range(0..20_u32)) / 20.0;
+                    (p, width * rng.random::<f64>(), u as u32)
+                })
+                .collect();
+            let unreached = [0.0, 0.05][round % 2];
+            let mut eligible = |u: u32| ok[u as usize];
+            let lazy =
+                Certificate::of(&mut scored.clone(), k, 0.5, unreached, &mut eligible).certified;
+            assert_eq!(
+                lazy,
+                eager(&scored, k, 0.5, unreached, &ok),
+                "round {round}"
+            );
+        }
+        // Well separated: only the top of the list is asked about.
+        let mut scored: Vec<(f64, f64, u32)> = (0..1_000)
+            .map(|u| (1.0 / f64::from(u + 1), 1e-6, u))
+            .collect();
+        let mut asked = 0;
+        let mut eligible = |_| {
+            asked += 1;
+            true
+        };
+        assert!(Certificate::of(&mut scored, 10, 0.5, 0.0, &mut eligible).certified);
+        assert!(asked <= 20, "asked {asked} of 1000");
     }
 
     #[test]
