@@ -77,6 +77,7 @@ pub struct ContentScoring {
     db: DatabaseConnection,
     model: std::sync::RwLock<Option<Arc<Model>>>,
     building: tokio::sync::Mutex<()>,
+    tried: std::sync::atomic::AtomicBool,
 }
 
 impl ContentScoring {
@@ -86,6 +87,7 @@ impl ContentScoring {
             db,
             model: std::sync::RwLock::new(None),
             building: tokio::sync::Mutex::new(()),
+            tried: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -111,9 +113,17 @@ impl ContentScoring {
         self.rebuild().await
     }
 
+    /// Whether a build has finished since start-up, whatever its outcome (the server's
+    /// `cohort_refresh` job makes the first one at start-up; `/readyz` waits for it).
+    pub fn tried(&self) -> bool {
+        self.tried.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     async fn rebuild(&self) -> ApiResult<Arc<Model>> {
         let started = std::time::Instant::now();
-        let model = Arc::new(Model::build(&self.db, Utc::now()).await?);
+        let built = Model::build(&self.db, Utc::now()).await;
+        self.tried.store(true, std::sync::atomic::Ordering::Release);
+        let model = Arc::new(built?);
         tracing::info!(
             pieces = model.snapshot.piece_count(),
             millis = started.elapsed().as_millis() as u64,

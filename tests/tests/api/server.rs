@@ -23,7 +23,30 @@ async fn probes_and_metrics(backend: Backend) {
         health.headers().contains_key("x-request-id"),
         "every response carries a request id"
     );
-    assert_eq!(get("/readyz").await.unwrap().status(), 200);
+    // Ready once the matching graph and the cohort snapshot are built, so no first query
+    // waits for them; until then it says why.
+    let started = std::time::Instant::now();
+    loop {
+        let ready = get("/readyz").await.unwrap();
+        let status = ready.status();
+        let body = ready.text().await.unwrap();
+        if status == 200 {
+            assert_eq!(body, "ready");
+            break;
+        }
+        assert_eq!(
+            (status.as_u16(), body.starts_with("warming up")),
+            (503, true),
+            "{body}"
+        );
+        assert!(started.elapsed().as_secs() < 60, "still warming up: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let warm = get("/metrics").await.unwrap().text().await.unwrap();
+    assert!(
+        warm.contains("flywheel_matching_graph_nodes{kind=\"creator\"}"),
+        "ready before the graph was built"
+    );
     let page = get("/graphql").await.unwrap().text().await.unwrap();
     assert!(page.contains("graphiql"), "GET /graphql serves GraphiQL");
     s.gql(None, "{ me { role } }", json!({})).await;
