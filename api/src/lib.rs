@@ -39,15 +39,11 @@ pub fn app(
     let matching = Arc::new(matching::Matching::new(db.clone()));
     let content = Arc::new(content::ContentScoring::new(db.clone()));
     let metrics = Arc::new(metrics::Metrics::new(statements));
-    let warmed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         // Build the graph the first queries would otherwise wait for (the cohort snapshot is
-        // the `cohort_refresh` job's first run); `/readyz` says so until both are done.
-        let (graph, done) = (Arc::clone(&matching), Arc::clone(&warmed));
-        runtime.spawn(async move {
-            graph.warm().await;
-            done.store(true, std::sync::atomic::Ordering::Release);
-        });
+        // the `cohort_refresh` job's first run); `/readyz` waits for both.
+        let warm = Arc::clone(&matching);
+        runtime.spawn(async move { warm.warm().await });
         let _guard = runtime.enter();
         jobs::spawn(
             db.clone(),
@@ -56,13 +52,10 @@ pub fn app(
             Arc::clone(&metrics),
             schedule,
         );
-    } else {
-        warmed.store(true, std::sync::atomic::Ordering::Release);
     }
     let schema = graphql::schema(Some(db.clone()), limits.graphql);
     let admission = graphql::admission::Admission::new(&schema.sdl(), limits.graphql.query);
     let state = server::AppState {
-        warmed,
         matching,
         content,
         schema,

@@ -49,9 +49,6 @@ pub struct AppState {
     pub matching: Arc<crate::matching::Matching>,
     /// The content cohort snapshot metric ingest scores against.
     pub content: Arc<crate::content::ContentScoring>,
-    /// Whether the start-up build of the matching graph has finished (whatever its outcome: a
-    /// failed build is retried on first use).
-    pub warmed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Request-level limits.
@@ -424,14 +421,10 @@ fn set_code(err: &mut ServerError, code: &str) {
 /// timeout.
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {
     match tokio::time::timeout(Duration::from_secs(1), app.db.ping()).await {
-        Ok(Ok(()))
-            if !(app.warmed.load(std::sync::atomic::Ordering::Acquire) && app.content.tried()) =>
-        {
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "warming up: building the matching graph and the content cohort snapshot",
-            )
-        }
+        Ok(Ok(())) if !(app.matching.tried() && app.content.tried()) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "warming up: building the matching graph and the content cohort snapshot",
+        ),
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check failed");

@@ -116,7 +116,11 @@ impl Caller {
     /// exist): admins any, a brand only its own, so any other, existing or not, is refused
     /// alike.
     pub fn may_record_collaboration_of(&self, brand: Option<i64>) -> bool {
-        self.role != Role::Brand || brand == self.brand_id
+        match self.role {
+            Role::Admin => true,
+            Role::Brand => brand.is_some() && brand == self.brand_id,
+            Role::Scout | Role::Shop => false,
+        }
     }
 
     /// Allows admins, the shop itself, and the brand that owns it (`owner_brand`: `None` for

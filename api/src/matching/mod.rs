@@ -43,6 +43,7 @@ pub struct Matching {
     db: DatabaseConnection,
     config: MatchConfig,
     state: tokio::sync::OnceCell<State>,
+    tried: std::sync::atomic::AtomicBool,
 }
 
 /// What queries read. The graph is a [`SharedGraph`] (readers clone a snapshot and are never
@@ -69,6 +70,7 @@ impl Matching {
             db,
             config: MatchConfig::default(),
             state: tokio::sync::OnceCell::new(),
+            tried: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -83,8 +85,15 @@ impl Matching {
         }
     }
 
+    /// Whether a build of the graph has finished since start-up, whatever its outcome (the
+    /// server warms it at start-up; `/readyz` waits for it).
+    pub fn tried(&self) -> bool {
+        self.tried.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     async fn state(&self) -> ApiResult<&State> {
-        self.state
+        let state = self
+            .state
             .get_or_try_init(|| async {
                 let (graph, directory, names) = self.build().await?;
                 Ok(State {
@@ -96,7 +105,9 @@ impl Matching {
                     writer: tokio::sync::Mutex::new(()),
                 })
             })
-            .await
+            .await;
+        self.tried.store(true, std::sync::atomic::Ordering::Release);
+        state
     }
 
     async fn build(&self) -> ApiResult<(MatchGraph, CreatorProfiles, NameBook)> {
